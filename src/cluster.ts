@@ -7,6 +7,7 @@ import {
   DB_CONNECT, DB_CONNECT_ADMIN, DsqlConnectConditions,
   renderConnectConditions, validateConnectConditions,
 } from './connect-conditions';
+import { DsqlDatabaseRole, DsqlDatabaseRoleOptions } from './database-role';
 import { fail } from './private/errors';
 import { QUOTAS, policyLength } from './private/quota';
 import { CLUSTER_ARN, CLUSTER_ID, REGION, SERVICE_NAME, requireNonEmpty, requireUnique } from './private/validation';
@@ -377,6 +378,13 @@ export class SecureDsqlCluster extends DsqlClusterBase {
     }
     this.resourcePolicy.addStatements(statement);
     return { statementAdded: true, policyDependable: this.cfnCluster };
+  }
+
+  /**
+   * Add a database role on this cluster, mapped to IAM principals (a DsqlDatabaseRole).
+   */
+  public addDatabaseRole(id: string, options: DsqlDatabaseRoleOptions): DsqlDatabaseRole {
+    return new DsqlDatabaseRole(this, id, { ...options, cluster: this });
   }
 
   private validateMultiRegion(m: DsqlMultiRegionOptions): void {

@@ -1,2 +1,3 @@
 export * from './connect-conditions';
 export * from './cluster';
+export * from './database-role';

@@ -181,6 +181,8 @@ export interface ConnectRequest {
   /** Request through an interface VPC endpoint: its VPC and endpoint ids. */
   readonly sourceVpc?: string;
   readonly sourceVpce?: string;
+  /** Further request context keys (e.g. `ec2:VpceServiceName`, `aws:ResourceTag/…`). */
+  readonly context?: Record<string, string | string[]>;
 }
 
 export interface PolicySet {
@@ -190,8 +192,8 @@ export interface PolicySet {
   readonly endpointPolicy?: any;
 }
 
-function context(req: ConnectRequest): Record<string, string> {
-  const ctx: Record<string, string> = { 'aws:PrincipalArn': req.principal, 'aws:PrincipalAccount': ACCOUNT };
+function context(req: ConnectRequest): Record<string, string | string[]> {
+  const ctx: Record<string, string | string[]> = { ...req.context, 'aws:PrincipalArn': req.principal, 'aws:PrincipalAccount': ACCOUNT };
   if (req.sourceIp) ctx['aws:SourceIp'] = req.sourceIp;
   if (req.sourceVpc) ctx['aws:SourceVpc'] = req.sourceVpc;
   if (req.sourceVpce) ctx['aws:SourceVpce'] = req.sourceVpce;

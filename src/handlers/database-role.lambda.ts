@@ -1,0 +1,91 @@
+/**
+ * Custom resource handler of DsqlDatabaseRole (Provider framework onEvent).
+ *
+ * Bundled with esbuild at build time (pg and @aws-sdk/dsql-signer included) into
+ * assets/handlers/database-role.lambda/index.js. The SQL logic lives in ./database-role/*.ts (planner,
+ * executor, properties); this file holds what needs the AWS SDK and pg: opening the admin connection with
+ * TLS and certificate verification, user `admin`, database `postgres`, and an IAM token signed for the very
+ * host the connection goes to.
+ */
+import { DsqlSigner } from '@aws-sdk/dsql-signer';
+import { Client, ClientConfig } from 'pg';
+import { DSQL_DIALECT, redact } from './database-role/executor';
+import { ConnectionTarget, onEvent, OnEventRequest, OnEventResponse, Session } from './database-role/handler';
+
+export interface ConnectOptions {
+  /**
+   * Certificate authorities to trust instead of Node's bundled root store (tests only; Aurora DSQL's
+   * certificates chain to Amazon's public roots, which Node trusts).
+   */
+  readonly ca?: string;
+  /** Makes the token (injectable for tests). */
+  readonly token?: (host: string, region: string) => Promise<string>;
+  /** Connection timeout in ms. @default 15000 */
+  readonly connectTimeoutMs?: number;
+}
+
+/** A `DbConnectAdmin` token for `host`, from the Lambda's credentials. Signed locally: no network call. */
+export async function adminToken(host: string, region: string): Promise<string> {
+  return new DsqlSigner({ hostname: host, region }).getDbConnectAdminAuthToken();
+}
+
+/** The pg configuration used for a target and a token. */
+export function clientConfig(target: ConnectionTarget, password: string, options: Pick<ConnectOptions, 'ca' | 'connectTimeoutMs'> = {}): ClientConfig {
+  return {
+    host: target.host,
+    port: target.port ?? 5432,
+    user: 'admin',
+    database: 'postgres',
+    password,
+    ssl: {
+      rejectUnauthorized: true,
+      servername: target.host,
+      ...(options.ca ? { ca: options.ca } : {}),
+    },
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 15_000,
+    query_timeout: 120_000,
+    application_name: 'secure-dsql-database-role',
+  };
+}
+
+/** The error of a failed connection, with the token removed. */
+export class ConnectionFailedError extends Error {
+  constructor(message: string, public readonly code: string | undefined) {
+    super(message);
+    this.name = 'ConnectionFailedError';
+  }
+}
+
+/**
+ * Connect as `admin`. The token is signed for `target.host`, the same host the TLS connection goes to and
+ * whose certificate is verified.
+ */
+export async function connectAsAdmin(target: ConnectionTarget, options: ConnectOptions = {}): Promise<Session> {
+  const token = await (options.token ?? adminToken)(target.host, target.region);
+  const client = new Client(clientConfig(target, token, options));
+  // An error on an idle client (e.g. the server closing the connection) must not crash the process.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    const code = (error as { code?: unknown }).code;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ConnectionFailedError(
+      redact(`cannot connect to ${target.host}:${target.port ?? 5432} as admin: ${message}`, [token]),
+      typeof code === 'string' ? code : undefined);
+  }
+  return {
+    query: (sql, params) => client.query(sql, params),
+    end: () => client.end(),
+  };
+}
+
+export async function handler(event: OnEventRequest): Promise<OnEventResponse> {
+  return onEvent(event, {
+    connect: (target) => connectAsAdmin(target),
+    dialect: DSQL_DIALECT,
+    // One line per statement; statements hold names and ARNs, never the token.
+    log: (line) => console.log(line),
+  });
+}

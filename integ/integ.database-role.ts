@@ -1,0 +1,47 @@
+/**
+ * Integration test: a database role mapped to a Lambda's IAM role.
+ *
+ * `cluster.addDatabaseRole('Reader', …).grantConnect(client)` gives the client both halves: the IAM side
+ * (`dsql:DbConnect` on this cluster) and the database side (`AWS IAM GRANT app_reader TO '<client role>'`).
+ * The client then connects as `app_reader` with a token and runs SELECT 1; a Lambda that was granted
+ * `dsql:DbConnect` but is not mapped to the role is refused.
+ */
+import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { DsqlTablePrivilege, SecureDsqlCluster } from '../src';
+import { ConnectCheck } from './clients';
+
+const app = new App();
+const stack = new Stack(app, 'SecureDsqlDatabaseRole');
+
+const cluster = new SecureDsqlCluster(stack, 'Cluster', {
+  clusterName: 'integ-database-role',
+  deletionProtection: false,
+  removalPolicy: RemovalPolicy.DESTROY,
+});
+
+const client = new ConnectCheck(stack, 'Client');
+const unmapped = new ConnectCheck(stack, 'Unmapped');
+
+const reader = cluster.addDatabaseRole('Reader', {
+  roleName: 'app_reader',
+  schemaPrivileges: [{ schema: 'public', tables: [DsqlTablePrivilege.SELECT] }],
+});
+reader.grantConnect(client);
+cluster.grantConnect(unmapped); // IAM side only: no database mapping
+
+const integ = new IntegTest(app, 'DatabaseRoleTest', {
+  testCases: [stack],
+  regions: ['us-east-1'],
+  cdkCommandOptions: { destroy: { args: { force: true } } },
+});
+
+const event = { host: cluster.endpoint, region: stack.region, user: 'app_reader' };
+
+const mapped = integ.assertions.invokeFunction({ functionName: client.functionName, payload: JSON.stringify(event) });
+mapped.node.addDependency(reader);
+mapped.expect(ExpectedResult.objectLike({ Payload: { ok: true, value: 1 } }));
+
+const refused = integ.assertions.invokeFunction({ functionName: unmapped.functionName, payload: JSON.stringify(event) });
+refused.node.addDependency(reader);
+refused.expect(ExpectedResult.objectLike({ Payload: { ok: false } }));

@@ -58,7 +58,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // assets/, which is published: a user's `cdk synth` needs neither esbuild nor Docker.
   lambdaAutoDiscover: true,
   lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    // The newest runtime aws-cdk-lib 2.255 knows (cdk-nag AwsSolutions-L1 flags older ones).
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
     // @aws-sdk/dsql-signer is not part of the Lambda runtime's SDK: bundle everything.
     bundlingOptions: { externals: [], sourcemap: false },
   },

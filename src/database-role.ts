@@ -8,6 +8,7 @@ import type { IDsqlCluster } from './cluster';
 import { DatabaseRoleResourceProperties, RESOURCE_TYPE } from './handlers/database-role/properties';
 import { DatabaseRoleFunction } from './handlers/database-role-function';
 import { fail } from './private/errors';
+import { acknowledgeCustomResourceFunctions } from './private/nag';
 import { principalArnProblem, roleNameProblem, schemaNameProblem } from './private/sql-identifiers';
 
 /**
@@ -236,6 +237,8 @@ export class DsqlDatabaseRole extends Resource {
     if (endpoint) endpoint.connections.allowDefaultPortFrom(this.handlerFunction, 'DsqlDatabaseRole handler to the cluster');
 
     const provider = new cr.Provider(this, 'Provider', { onEventHandler: this.handlerFunction });
+    // Compliance rules that cannot apply to the custom-resource functions (README "Compliance").
+    acknowledgeCustomResourceFunctions(this.handlerFunction, provider, { handlerInVpc: vpc !== undefined });
 
     const properties: DatabaseRoleResourceProperties = {
       Endpoint: endpoint ? endpoint.hostNameFor(this.cluster) : this.cluster.endpoint,

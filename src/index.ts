@@ -1,3 +1,5 @@
 export * from './connect-conditions';
 export * from './cluster';
 export * from './database-role';
+export * from './connect-policy';
+export * from './private-path-policy';

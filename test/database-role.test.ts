@@ -86,10 +86,10 @@ describe('DsqlDatabaseRole on a cluster of this stack', () => {
     t.hasResource(TYPE, { DeletionPolicy: 'Delete' });
   });
 
-  test('the handler runs on Node.js 22 from the bundled asset, outside any VPC, with a bounded timeout', () => {
+  test('the handler runs on Node.js 24 (the newest runtime aws-cdk-lib 2.255 knows) from the bundled asset, outside any VPC, with a bounded timeout', () => {
     const { fn } = handlerIds(r);
     const p = r.resources[fn].Properties;
-    expect(p.Runtime).toBe('nodejs22.x');
+    expect(p.Runtime).toBe('nodejs24.x');
     expect(p.Handler).toBe('index.handler');
     expect(p.Timeout).toBe(300);
     expect(p.VpcConfig).toBeUndefined();

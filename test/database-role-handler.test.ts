@@ -350,9 +350,12 @@ describe('lifecycle against PostgreSQL', () => {
     // (without retries this test fails about every other run); Aurora DSQL reports the same as OC001.
     const names = ['par_a', 'par_b', 'par_c', 'par_d', 'par_e', 'par_f', 'par_g', 'par_h'];
     const h = harness();
-    await Promise.all(names.map((n) => onEvent(create(properties({ RoleName: n })), h.deps)));
+    // Real (short, jittered) backoff, as in the handler: immediate retries of 8 concurrent writers can keep
+    // colliding until the attempts run out on a loaded machine.
+    const deps: HandlerDeps = { ...h.deps, retry: { sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 200))) } };
+    await Promise.all(names.map((n) => onEvent(create(properties({ RoleName: n })), deps)));
     for (const n of names) expect(await privileges(n)).toContain('orders.lines:INSERT');
-    await Promise.all(names.map((n) => onEvent(del(`abcdefghijklmnopqrstuvwxyz/${n}`, properties({ RoleName: n })), h.deps)));
+    await Promise.all(names.map((n) => onEvent(del(`abcdefghijklmnopqrstuvwxyz/${n}`, properties({ RoleName: n })), deps)));
     for (const n of names) expect(await roleRow(n)).toBeUndefined();
   });
 });

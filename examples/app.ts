@@ -6,10 +6,11 @@
  * account below with yours.
  */
 import { App, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { SecureDsqlCluster } from '../src';
+import { DsqlConnectPolicy, DsqlTablePrivilege, SecureDsqlCluster } from '../src';
 
 /** Fixed so that the synthesized template (and its snapshot test) is the same on every machine. */
 export const EXAMPLE_ENV = { account: '123456789012', region: 'us-east-1' };
@@ -32,17 +33,58 @@ export class SecureDsqlExampleStack extends Stack {
       description: 'Application role that connects to the orders cluster',
     });
 
+    // A VPC without NAT: the cluster is reached through PrivateLink only.
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [
+        { name: 'endpoints', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 26 },
+        { name: 'apps', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+      ],
+    });
+    // The application's security group (e.g. of its Lambda functions or tasks).
+    const appSecurityGroup = new ec2.SecurityGroup(this, 'AppSecurityGroup', {
+      vpc,
+      description: 'Application clients of the orders cluster',
+      allowAllOutbound: false,
+    });
+
     this.cluster = new SecureDsqlCluster(this, 'Orders', {
       clusterName: 'orders',
       encryptionKey: key,
       // Resource policy: nobody connects over the internet, whatever their identity policy says.
       connectConditions: { blockPublicAccess: true },
     });
-    this.cluster.grantConnect(appRole);
+
+    // Private path: interface endpoint on 5432 with private DNS; only the app's security group (and the
+    // database-role handler below, which aligns its own) may reach it.
+    const endpoint = this.cluster.addPrivateLinkEndpoint('Private', {
+      vpc,
+      subnets: { subnetGroupName: 'endpoints' },
+      allowedClients: [appSecurityGroup],
+    });
+
+    // Identity policy: DbConnect on this cluster only, and only through this VPC.
+    new DsqlConnectPolicy(this, 'AppConnect', {
+      clusters: [this.cluster],
+      conditions: { sourceVpcIds: [vpc.vpcId] },
+      roles: [appRole],
+    });
+
+    // Database layer: the app role logs in as `orders_app`, which may read and write the tables of `public`.
+    this.cluster.addDatabaseRole('OrdersApp', {
+      roleName: 'orders_app',
+      principals: [appRole],
+      schemaPrivileges: [{
+        schema: 'public',
+        tables: [DsqlTablePrivilege.SELECT, DsqlTablePrivilege.INSERT, DsqlTablePrivilege.UPDATE],
+      }],
+      endpoint,
+    });
 
     new CfnOutput(this, 'ClusterIdentifier', { value: this.cluster.clusterIdentifier });
     new CfnOutput(this, 'ClusterArn', { value: this.cluster.clusterArn });
-    new CfnOutput(this, 'VpcEndpointServiceName', { value: this.cluster.vpcEndpointServiceName! });
+    new CfnOutput(this, 'PrivateHostName', { value: endpoint.hostNameFor(this.cluster) });
   }
 }
 

@@ -12,12 +12,20 @@ const assembly = buildExampleApp(new App({ outdir })).synth();
 function describeCondition(condition: Record<string, Record<string, unknown>> | undefined): string {
   if (!condition) return 'always';
   return Object.entries(condition)
-    .map(([op, keys]) => Object.entries(keys).map(([k, v]) => `${op} ${k} ${JSON.stringify(v)}`).join(' AND '))
+    .map(([op, keys]) => Object.entries(keys).map(([k, v]) => `${op} ${k} ${show(v)}`).join(' AND '))
     .join(' AND ');
 }
 
+/** Compact text of a value, with CloudFormation references shown as <Ref X> / <X.Attr>. */
 function show(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value, (_k, v) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      if ('Ref' in v) return `<Ref ${v.Ref}>`;
+      if ('Fn::GetAtt' in v) return `<${[v['Fn::GetAtt']].flat().join('.')}>`;
+    }
+    return v;
+  }).replace(/"/g, '');
 }
 
 for (const stack of assembly.stacks) {
@@ -54,6 +62,18 @@ for (const stack of assembly.stacks) {
     const statements = r.Properties.PolicyDocument.Statement as any[];
     const dsql = statements.filter((st) => [st.Action].flat().some((a: string) => a.startsWith('dsql:')));
     for (const st of dsql) console.log(`  ${r.Type.split('::')[2]} ${id}: ${st.Effect} ${show(st.Action)}${st.Condition ? ` when ${describeCondition(st.Condition)}` : ''}`);
+  }
+
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type !== 'AWS::EC2::VPCEndpoint') continue;
+    const p = r.Properties;
+    const ingress = Object.values(resources).filter((x: any) => x.Type === 'AWS::EC2::SecurityGroupIngress'
+      && show(x.Properties.GroupId) === show(p.SecurityGroupIds?.[0]));
+    console.log(`  Endpoint ${id}: ${show(p.ServiceName)}, private DNS ${p.PrivateDnsEnabled}, ${p.SubnetIds.length} subnets, `
+      + `ingress ${ingress.map((x: any) => `${x.Properties.FromPort}/tcp from ${show(x.Properties.SourceSecurityGroupId ?? x.Properties.CidrIp)}`).join(', ') || 'none'}`);
+    for (const st of p.PolicyDocument?.Statement ?? []) {
+      console.log(`    endpoint policy: ${st.Effect} ${show(st.Action)} on ${show(st.Resource)}${st.Condition ? ` when ${describeCondition(st.Condition)}` : ''}`);
+    }
   }
 
   const outputs = Object.keys(template.Outputs ?? {});

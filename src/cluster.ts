@@ -11,6 +11,7 @@ import { DsqlDatabaseRole, DsqlDatabaseRoleOptions } from './database-role';
 import { fail } from './private/errors';
 import { QUOTAS, policyLength } from './private/quota';
 import { CLUSTER_ARN, CLUSTER_ID, REGION, SERVICE_NAME, requireNonEmpty, requireUnique } from './private/validation';
+import { DsqlPrivateLinkEndpoint, DsqlPrivateLinkEndpointOptions } from './private-link-endpoint';
 
 /**
  * An Aurora DSQL cluster, created by this library or imported.
@@ -385,6 +386,14 @@ export class SecureDsqlCluster extends DsqlClusterBase {
    */
   public addDatabaseRole(id: string, options: DsqlDatabaseRoleOptions): DsqlDatabaseRole {
     return new DsqlDatabaseRole(this, id, { ...options, cluster: this });
+  }
+
+  /**
+   * Add a private path to this cluster: an interface VPC endpoint for its connection service on TCP 5432
+   * (a DsqlPrivateLinkEndpoint), created in this cluster's scope.
+   */
+  public addPrivateLinkEndpoint(id: string, options: DsqlPrivateLinkEndpointOptions): DsqlPrivateLinkEndpoint {
+    return new DsqlPrivateLinkEndpoint(this, id, { ...options, cluster: this });
   }
 
   private validateMultiRegion(m: DsqlMultiRegionOptions): void {

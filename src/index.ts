@@ -3,3 +3,4 @@ export * from './cluster';
 export * from './database-role';
 export * from './connect-policy';
 export * from './private-path-policy';
+export * from './private-link-endpoint';

@@ -3,8 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { IDsqlCluster } from './cluster';
-import { acknowledgeNagRules } from './private/nag';
 import { fail } from './private/errors';
+import { acknowledgeNagRules } from './private/nag';
 import { QUOTAS, policyLength } from './private/quota';
 import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
 

@@ -366,3 +366,25 @@ describe('snapshot', () => {
     expect(stableTemplate(s)).toMatchSnapshot();
   });
 });
+
+describe('DsqlDatabaseRole through a real DsqlPrivateLinkEndpoint', () => {
+  test('the handler runs in the endpoint VPC, reaches the endpoint on 5432 and connects to the private host', () => {
+    const s = new Stack(new App(), 'WithEndpoint', { env: ENV });
+    const vpc = new ec2.Vpc(s, 'Vpc', { natGateways: 0, maxAzs: 2, subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const cluster = new SecureDsqlCluster(s, 'Db', { connectConditions: { blockPublicAccess: true } });
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc });
+    const role = cluster.addDatabaseRole('Reader', { roleName: 'reader', endpoint });
+    const t = Template.fromStack(s);
+    const handler = s.getLogicalId(role.handlerFunction.node.defaultChild as lambda.CfnFunction);
+    const fn = t.toJSON().Resources[handler];
+    expect(fn.Properties.VpcConfig.SubnetIds).toHaveLength(2);
+    const endpointSg = s.getLogicalId(endpoint.securityGroup.node.defaultChild as ec2.CfnSecurityGroup);
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 5432,
+      ToPort: 5432,
+      GroupId: { 'Fn::GetAtt': [endpointSg, 'GroupId'] },
+    });
+    t.hasResourceProperties('Custom::DsqlDatabaseRole', Match.objectLike({ Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Db'), 'VpcEndpoint'] } }));
+  });
+});

@@ -28,7 +28,6 @@ export class ConnectCheck extends nodejs.NodejsFunction {
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,
       allowPublicSubnet: false,
-      logRetention: undefined,
       logGroup: new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.ONE_WEEK }),
       bundling: { externalModules: [], minify: true, sourceMap: false, target: 'node22' },
     });

@@ -31,5 +31,10 @@ export function show(value: unknown): string {
  * `<path>: <prop> <problem> (got <value>). <fix>`
  */
 export function fail(scope: IConstruct, prop: string, value: unknown, problem: string, fix: string): never {
-  throw new DsqlValidationError(`${scope.node.path}: ${prop} ${problem} (got ${show(value)}). ${fix}`);
+  throw new DsqlValidationError(failureMessage(scope, prop, value, problem, fix));
+}
+
+/** The message `fail` throws, for checks that report through `node.addValidation` instead of throwing. */
+export function failureMessage(scope: IConstruct, prop: string, value: unknown, problem: string, fix: string): string {
+  return `${scope.node.path}: ${prop} ${problem} (got ${show(value)}). ${fix}`;
 }

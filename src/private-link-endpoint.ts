@@ -1,0 +1,623 @@
+import { Annotations, CfnOutput, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IConstruct } from 'constructs';
+// Runtime import of a function only (used at call time, never at module load): cluster.ts imports this
+// file at runtime too, and a cycle between the two is safe as long as neither uses the other at load time.
+import { privateHostName } from './cluster';
+import type { IDsqlCluster } from './cluster';
+import { CONNECT_ACTIONS, renderConnectConditions } from './connect-conditions';
+import type { IDsqlConnectionEndpoint } from './database-role';
+import { cidrProblem, isAnyAddress, isPrivateCidr } from './private/cidr';
+import { fail, failureMessage, show } from './private/errors';
+import { planNaclRules, quotaCount } from './private/nacl';
+import { QUOTAS, policyLength } from './private/quota';
+import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
+import { DsqlPrivatePathAdminPolicy } from './private-path-policy';
+
+/** The PostgreSQL port of the Aurora DSQL connection endpoint. */
+const DSQL_PORT = 5432;
+/** The HTTPS port of the Aurora DSQL management endpoint. */
+const MANAGEMENT_PORT = 443;
+
+/**
+ * The read-only management actions the management endpoint admits by default.
+ */
+const DEFAULT_MANAGEMENT_ACTIONS = ['dsql:GetCluster', 'dsql:GetVpcEndpointServiceName', 'dsql:ListClusters', 'dsql:ListTagsForResource'];
+
+/**
+ * A network ACL on the endpoint subnets.
+ */
+export interface DsqlNetworkAclOptions {
+  /**
+   * The client networks admitted: TCP 5432 (and 443 with the management endpoint) inbound from these
+   * blocks, and the return traffic (TCP 1024-65535) outbound to them. Everything else is denied.
+   *
+   * Private ranges only (RFC 1918, 100.64.0.0/10, fc00::/7). Adjacent and overlapping blocks are merged,
+   * so the ACL has the fewest rules that admit exactly these addresses.
+   */
+  readonly allowedCidrs: string[];
+
+  /**
+   * The network ACL rule quota of your account, per direction (and per IP family). Synth fails when the
+   * merged blocks need more rules than this.
+   *
+   * AWS allows 20 rules per direction by default and 40 at most (quota increase).
+   *
+   * @default 20
+   */
+  readonly maxRulesPerDirection?: number;
+}
+
+/**
+ * Options of a DsqlPrivateLinkEndpoint, without the cluster (see `SecureDsqlCluster.addPrivateLinkEndpoint`).
+ */
+export interface DsqlPrivateLinkEndpointOptions {
+  /** The VPC to create the interface endpoint in. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Where to place the endpoint's network interfaces: one subnet per Availability Zone is used.
+   *
+   * @default - the VPC's private subnets (with egress), else its isolated subnets; never public ones
+   */
+  readonly subnets?: ec2.SubnetSelection;
+
+  /**
+   * Clients admitted on TCP 5432, e.g. Lambda functions, ECS services or security groups. Written to the
+   * endpoint's security group as security-group-to-security-group rules (the client's security group
+   * gets the matching egress rule). A CIDR peer (`ec2.Peer.ipv4(...)`) must be a private range;
+   * `0.0.0.0/0` and `::/0` are refused.
+   *
+   * Layer: network (security group). Add more later with `allowFrom(client)` or `connections`.
+   *
+   * @default - no client: nothing can reach the endpoint until you allow one
+   */
+  readonly allowedClients?: ec2.IConnectable[];
+
+  /**
+   * IAM role or user ARNs that may connect through this endpoint (`aws:PrincipalArn`, `*` wildcards
+   * allowed). Every other principal is denied by the endpoint policy, whatever its identity policy says.
+   *
+   * Layer: endpoint policy — binds everyone who uses this endpoint, and no one who does not.
+   *
+   * @default - any principal of the clusters' accounts (identity and cluster policies decide)
+   */
+  readonly allowedPrincipalArns?: string[];
+
+  /**
+   * A network ACL on the endpoint subnets that admits TCP 5432 from the named CIDR blocks only.
+   *
+   * A subnet has exactly one network ACL, and it applies to everything in the subnet, not only to the
+   * endpoint: other resources in these subnets lose every other traffic that crosses the subnet
+   * boundary. Use dedicated subnets for the endpoint when you enable this. Traffic between resources
+   * of the same subnet does not cross the ACL.
+   *
+   * Layer: network (subnet).
+   *
+   * @default - no network ACL (the subnets keep theirs)
+   */
+  readonly networkAcl?: DsqlNetworkAclOptions;
+
+  /**
+   * Whether the cluster host names (`<id>.<service-suffix>.<region>.on.aws`) resolve to the endpoint
+   * inside the VPC. Without it, clients need their own DNS record for that name (the token is signed for
+   * that same host name).
+   *
+   * @default true
+   */
+  readonly privateDnsEnabled?: boolean;
+
+  /**
+   * Also create an interface endpoint for the Aurora DSQL management API (`com.amazonaws.<region>.dsql`,
+   * TCP 443), in the same subnets, with its own security group (no ingress: allow clients through
+   * `managementEndpoint.connections`) and its own endpoint policy (`managementActions`).
+   *
+   * @default false
+   */
+  readonly managementEndpoint?: boolean;
+
+  /**
+   * The management actions the management endpoint's policy admits, for principals of the stack's account
+   * (and only `allowedPrincipalArns` when set).
+   *
+   * @default - read-only: dsql:GetCluster, dsql:GetVpcEndpointServiceName, dsql:ListClusters, dsql:ListTagsForResource
+   */
+  readonly managementActions?: string[];
+
+  /**
+   * The security group of the endpoint's network interfaces.
+   *
+   * Rules from CIDR blocks are checked at synth like `allowedClients`.
+   *
+   * @default - a new security group with no ingress rule and no egress rule
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+}
+
+/**
+ * Properties of a DsqlPrivateLinkEndpoint.
+ */
+export interface DsqlPrivateLinkEndpointProps extends DsqlPrivateLinkEndpointOptions {
+  /**
+   * The cluster the endpoint serves. More clusters with the same service name can be added with
+   * `addCluster`.
+   */
+  readonly cluster: IDsqlCluster;
+}
+
+/**
+ * A private path to Aurora DSQL clusters: an interface VPC endpoint for the clusters' connection service
+ * on TCP 5432, with private DNS, its own security group that admits only the clients you name, an
+ * endpoint policy that admits connections to the served clusters only (and only for the principals you
+ * name), and optionally a network ACL on its subnets and a management endpoint.
+ *
+ * Clients connect to `hostNameFor(cluster)` on 5432 with TLS and an authentication token signed for that
+ * host name.
+ *
+ * @resource AWS::EC2::VPCEndpoint
+ */
+export class DsqlPrivateLinkEndpoint extends Resource implements ec2.IConnectable, IDsqlConnectionEndpoint {
+  /** The VPC the endpoint is in. */
+  public readonly vpc: ec2.IVpc;
+  /** The security group connections of the endpoint; the default port is 5432. */
+  public readonly connections: ec2.Connections;
+  /** The interface endpoint of the connection service. */
+  public readonly endpoint: ec2.InterfaceVpcEndpoint;
+  /** The endpoint id (`vpce-…`), e.g. for `DsqlConnectConditions.sourceVpcEndpointIds`. */
+  public readonly vpcEndpointId: string;
+  /** The security group of the endpoint's network interfaces. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+  /** The PrivateLink service name the endpoint connects to. */
+  public readonly serviceName: string;
+  /** The host name clients use for the cluster given at creation. */
+  public readonly hostName: string;
+  /** The network ACL on the endpoint subnets, when `networkAcl` is set. */
+  public readonly networkAcl?: ec2.NetworkAcl;
+  /** The management API endpoint, when `managementEndpoint` is true. */
+  public readonly managementEndpoint?: ec2.InterfaceVpcEndpoint;
+
+  private readonly clusters: IDsqlCluster[] = [];
+  private readonly connectPolicy = new iam.PolicyDocument();
+  private readonly allowConnect: iam.PolicyStatement;
+  private readonly managementPolicy?: iam.PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: DsqlPrivateLinkEndpointProps) {
+    super(scope, id);
+    this.vpc = props.vpc;
+
+    const serviceName = props.cluster.vpcEndpointServiceName;
+    this.checkClusterRegion('cluster', props.cluster);
+    if (serviceName === undefined) {
+      fail(this, 'cluster', props.cluster.node.path, 'has no vpcEndpointServiceName, so the endpoint does not know which service to connect to',
+        'Import the cluster with SecureDsqlCluster.fromClusterAttributes(scope, id, { clusterIdentifier, vpcEndpointServiceName }), '
+        + 'with the value of `aws dsql get-vpc-endpoint-service-name --identifier <id>`.');
+    }
+    this.serviceName = serviceName;
+
+    requireNonEmpty(this, 'allowedClients', props.allowedClients,
+      'Leave allowedClients out and call allowFrom(client) later, or list at least one client.');
+    if (props.allowedPrincipalArns) {
+      requireNonEmpty(this, 'allowedPrincipalArns', props.allowedPrincipalArns,
+        'Leave allowedPrincipalArns out to let identity and cluster policies decide, or list at least one principal.');
+      validatePattern(this, 'allowedPrincipalArns', props.allowedPrincipalArns, IAM_PRINCIPAL_ARN,
+        'an IAM role or user ARN', 'arn:aws:iam::123456789012:role/app');
+      requireUnique(this, 'allowedPrincipalArns', props.allowedPrincipalArns);
+    }
+
+    const privateDns = props.privateDnsEnabled ?? true;
+    if (privateDns && props.vpc instanceof ec2.Vpc && !(props.vpc.dnsHostnamesEnabled && props.vpc.dnsSupportEnabled)) {
+      fail(this, 'privateDnsEnabled', true, 'needs DNS support and DNS host names in the VPC, which are off',
+        'Create the VPC with enableDnsHostnames: true and enableDnsSupport: true, or set privateDnsEnabled: false and publish the host names yourself.');
+    }
+    if (!privateDns) {
+      Annotations.of(this).addWarningV2('secure-dsql:private-dns-off',
+        'privateDnsEnabled is false: the cluster host names do not resolve to this endpoint. Clients need a DNS record for '
+        + 'hostNameFor(cluster) that points at the endpoint, because the token is signed for that host name.');
+    }
+
+    const subnets = this.selectSubnets(props.vpc, props.subnets);
+
+    this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Aurora DSQL PrivateLink endpoint: TCP 5432 from the allowed clients only',
+      allowAllOutbound: false,
+    });
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(DSQL_PORT) });
+
+    this.allowConnect = new iam.PolicyStatement({
+      sid: 'AllowConnectToServedClusters',
+      principals: [new iam.StarPrincipal()],
+      actions: [...CONNECT_ACTIONS],
+      conditions: {
+        StringEquals: { 'aws:PrincipalAccount': Lazy.list({ produce: () => this.accounts() }) },
+      },
+    });
+    const principalRestriction = (actions: string[]) => (props.allowedPrincipalArns
+      ? renderConnectConditions({ principalArns: props.allowedPrincipalArns }, {
+        actions, resources: ['*'], principal: new iam.StarPrincipal(),
+      })
+      : []);
+    // The same statement objects go into the endpoint's policy and into connectPolicy (kept to measure
+    // the policy at synth), so that addCluster's addResources reaches both.
+    const connectStatements = [this.allowConnect, ...principalRestriction([...CONNECT_ACTIONS])];
+    this.connectPolicy.addStatements(...connectStatements);
+
+    this.endpoint = new ec2.InterfaceVpcEndpoint(this, 'Resource', {
+      vpc: props.vpc,
+      service: new ec2.InterfaceVpcEndpointService(serviceName, DSQL_PORT),
+      privateDnsEnabled: privateDns,
+      open: false,
+      securityGroups: [this.securityGroup],
+      subnets: { subnets },
+    });
+    for (const st of connectStatements) this.endpoint.addToPolicy(st);
+    this.vpcEndpointId = this.endpoint.vpcEndpointId;
+    // Mark the endpoint as part of the cluster's private path, so that a DsqlPrivatePathAdminPolicy may
+    // create and modify it (ec2:ModifyVpcEndpoint can only be scoped by a resource tag).
+    DsqlPrivatePathAdminPolicy.tagEndpoint(this.endpoint, props.cluster);
+
+    this.addCluster(props.cluster);
+    this.hostName = this.hostNameFor(props.cluster);
+
+    for (const client of props.allowedClients ?? []) this.admit('allowedClients', client);
+
+    if (props.managementEndpoint) {
+      const managementActions = props.managementActions ?? DEFAULT_MANAGEMENT_ACTIONS;
+      this.validateManagementActions(managementActions);
+      const sg = new ec2.SecurityGroup(this, 'ManagementSecurityGroup', {
+        vpc: props.vpc,
+        description: 'Aurora DSQL management endpoint: TCP 443 from the allowed clients only',
+        allowAllOutbound: false,
+      });
+      const managementStatements = [
+        new iam.PolicyStatement({
+          sid: 'AllowManagementActions',
+          principals: [new iam.StarPrincipal()],
+          actions: [...managementActions],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:PrincipalAccount': Stack.of(this).account } },
+        }),
+        ...principalRestriction(['dsql:*']),
+      ];
+      this.managementPolicy = new iam.PolicyDocument({ statements: managementStatements });
+      this.managementEndpoint = new ec2.InterfaceVpcEndpoint(this, 'ManagementEndpoint', {
+        vpc: props.vpc,
+        service: ec2.InterfaceVpcEndpointAwsService.DSQL_MANAGEMENT,
+        privateDnsEnabled: privateDns,
+        open: false,
+        securityGroups: [sg],
+        subnets: { subnets },
+      });
+      for (const st of managementStatements) this.managementEndpoint.addToPolicy(st);
+    } else if (props.managementActions) {
+      fail(this, 'managementActions', props.managementActions, 'is set but managementEndpoint is not',
+        'Set managementEndpoint: true, or drop managementActions.');
+    }
+
+    if (props.networkAcl) {
+      this.networkAcl = this.createNetworkAcl(props.vpc, subnets, props.networkAcl, props.managementEndpoint ?? false);
+    }
+
+    this.node.addValidation({ validate: () => this.validate() });
+  }
+
+  /**
+   * The clusters this endpoint serves.
+   */
+  public get servedClusters(): IDsqlCluster[] {
+    return [...this.clusters];
+  }
+
+  /**
+   * Serve another cluster through this endpoint. It must use the same PrivateLink service name as the
+   * endpoint and live in the endpoint's Region.
+   *
+   * Service names are compared at synth time: equal strings pass, different ones fail, and so does a pair
+   * that cannot be compared (two clusters created in the app each have their own deploy-time service
+   * name). To share an endpoint between such clusters, import them with `fromClusterAttributes` and their
+   * concrete `vpcEndpointServiceName`, or give each cluster its own endpoint.
+   */
+  public addCluster(cluster: IDsqlCluster): void {
+    if (this.clusters.some((c) => c === cluster || c.clusterArn === cluster.clusterArn)) return;
+    const prop = 'addCluster(cluster)';
+    this.checkClusterRegion(prop, cluster);
+    const name = cluster.vpcEndpointServiceName;
+    if (name === undefined) {
+      fail(this, prop, cluster.node.path, 'has no vpcEndpointServiceName, so it cannot be shown to share the endpoint\'s service',
+        'Import the cluster with fromClusterAttributes and its vpcEndpointServiceName.');
+    }
+    if (name !== this.serviceName) {
+      const provablyDifferent = !Token.isUnresolved(name) && !Token.isUnresolved(this.serviceName);
+      fail(this, prop, name, provablyDifferent
+        ? `is the service name of ${cluster.node.path}, but this endpoint connects to ${this.serviceName}`
+        : `(the service name of ${cluster.node.path}) cannot be shown to equal the endpoint's service name ${show(this.serviceName)} at synth time`,
+      provablyDifferent
+        ? 'An endpoint serves clusters of one service name only: create another endpoint for this cluster (cluster.addPrivateLinkEndpoint).'
+        : 'Give each cluster its own endpoint (cluster.addPrivateLinkEndpoint), or import the clusters with their concrete '
+          + 'vpcEndpointServiceName (`aws dsql get-vpc-endpoint-service-name`) so that they can be compared.');
+    }
+    this.clusters.push(cluster);
+    this.allowConnect.addResources(cluster.clusterArn);
+  }
+
+  /**
+   * The host name a client uses to reach `cluster` through this endpoint:
+   * `<cluster-id>.<service-suffix>.<region>.on.aws`. Connect to it on 5432 with TLS and a token signed
+   * for this same host name.
+   */
+  public hostNameFor(cluster: IDsqlCluster): string {
+    const served = this.clusters.find((c) => c === cluster || c.clusterArn === cluster.clusterArn);
+    if (!served) {
+      fail(this, 'hostNameFor(cluster)', cluster.node.path, 'is not served by this endpoint',
+        'Add it with addCluster(cluster) first, or ask the endpoint that serves it.');
+    }
+    return served.privateEndpoint ?? privateHostName(served.clusterIdentifier, this.serviceName);
+  }
+
+  /**
+   * A CloudFormation output with the host name clients use for `cluster` through this endpoint.
+   *
+   * @param cluster a served cluster; default: the cluster given at creation
+   * @param id the output's construct id; default: `HostName`, then `HostName2`, `HostName3`… by the cluster's position
+   */
+  public addHostNameOutput(cluster?: IDsqlCluster, id?: string): CfnOutput {
+    const target = cluster ?? this.clusters[0];
+    const value = this.hostNameFor(target);
+    const index = this.clusters.indexOf(this.clusters.find((c) => c === target || c.clusterArn === target.clusterArn)!);
+    return new CfnOutput(this, id ?? (index === 0 ? 'HostName' : `HostName${index + 1}`), {
+      value,
+      description: `Host name of Aurora DSQL cluster ${target.node.path} through PrivateLink endpoint ${this.node.path} (TCP ${DSQL_PORT}, TLS)`,
+    });
+  }
+
+  /**
+   * Admit a client on TCP 5432: a security-group-to-security-group rule for an IConnectable with security
+   * groups (the client's security group gets the matching egress rule), or a CIDR rule for a peer,
+   * which must be a private range (`0.0.0.0/0` and `::/0` are refused).
+   */
+  public allowFrom(client: ec2.IConnectable, description?: string): void {
+    this.admit('allowFrom(client)', client, description);
+  }
+
+  private admit(prop: string, client: ec2.IConnectable, description?: string): void {
+    checkPeer(this, prop, client);
+    this.connections.allowFrom(client, ec2.Port.tcp(DSQL_PORT), description ?? 'Aurora DSQL client to the PrivateLink endpoint');
+  }
+
+  /**
+   * Add a statement to the endpoint policy of the connection endpoint. Prefer `allowedPrincipalArns`; a
+   * statement added here binds everyone who uses the endpoint.
+   */
+  public addToPolicy(statement: iam.PolicyStatement): void {
+    this.connectPolicy.addStatements(statement);
+    this.endpoint.addToPolicy(statement);
+  }
+
+  private accounts(): string[] {
+    const seen: string[] = [];
+    for (const c of this.clusters) {
+      const account = c.env.account;
+      if (!seen.includes(account)) seen.push(account);
+    }
+    return seen;
+  }
+
+  private checkClusterRegion(prop: string, cluster: IDsqlCluster): void {
+    const own = Stack.of(this).region;
+    const theirs = cluster.env.region;
+    if (!Token.isUnresolved(own) && !Token.isUnresolved(theirs) && own !== theirs) {
+      fail(this, prop, cluster.node.path, `is in Region ${theirs}, but the endpoint is in Region ${own}: an interface endpoint serves clusters of its own Region only`,
+        `Create the endpoint in a stack of ${theirs} (reach it from this Region over VPC peering or Transit Gateway), or serve a cluster of ${own}.`);
+    }
+    const name = cluster.vpcEndpointServiceName;
+    if (name !== undefined && !Token.isUnresolved(name) && !Token.isUnresolved(own)) {
+      const serviceRegion = name.split('.')[2];
+      if (serviceRegion !== own) {
+        fail(this, prop, name, `is a service of Region ${serviceRegion}, but the endpoint is in Region ${own}: an interface endpoint serves clusters of its own Region only`,
+          `Create the endpoint in a stack of ${serviceRegion}, or serve a cluster of ${own}.`);
+      }
+    }
+  }
+
+  private selectSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): ec2.ISubnet[] {
+    let selected: ec2.ISubnet[];
+    if (selection) {
+      try {
+        selected = vpc.selectSubnets(selection).subnets;
+      } catch (e) {
+        fail(this, 'subnets', selection, `selects no subnet of the VPC (${(e as Error).message})`,
+          'Select subnets that exist in the VPC, e.g. { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }.');
+      }
+    } else {
+      selected = vpc.privateSubnets.length > 0 ? vpc.privateSubnets : vpc.isolatedSubnets;
+    }
+    // One per Availability Zone, the first of each (an endpoint takes at most one subnet per AZ). Done
+    // here because selectSubnets ignores onePerAz for an explicit list of subnets.
+    const subnets: ec2.ISubnet[] = [];
+    const zones = new Set<string>();
+    for (const subnet of selected) {
+      const az = subnet.availabilityZone;
+      if (!Token.isUnresolved(az) && zones.has(az)) continue;
+      zones.add(az);
+      subnets.push(subnet);
+    }
+    if (subnets.length === 0) {
+      fail(this, 'subnets', selection ?? 'default (private, else isolated subnets)', 'selects no subnet',
+        selection
+          ? 'Select at least one subnet, ideally one per Availability Zone.'
+          : 'The VPC has no private or isolated subnet: add some (the endpoint never goes into public subnets by default), or pass subnets.');
+    }
+    return subnets;
+  }
+
+  private validateManagementActions(actions: string[]): void {
+    requireNonEmpty(this, 'managementActions', actions, 'Leave managementActions out for read-only access, or list at least one action.');
+    requireUnique(this, 'managementActions', actions);
+    for (const a of actions) {
+      if (Token.isUnresolved(a)) continue;
+      if (!/^dsql:[A-Za-z*]+$/.test(a)) {
+        fail(this, 'managementActions', a, 'is not an Aurora DSQL action', 'Use actions such as "dsql:GetCluster".');
+      }
+      if (a === 'dsql:*' || CONNECT_ACTIONS.includes(a)) {
+        fail(this, 'managementActions', a, 'is not a management action (connections never use the management endpoint) or admits all of them',
+          'List the management actions you need, e.g. "dsql:GetCluster", "dsql:UpdateCluster".');
+      }
+    }
+  }
+
+  private createNetworkAcl(vpc: ec2.IVpc, subnets: ec2.ISubnet[], options: DsqlNetworkAclOptions, management: boolean): ec2.NetworkAcl {
+    const prop = 'networkAcl.allowedCidrs';
+    requireNonEmpty(this, prop, options.allowedCidrs, 'List the client networks, or leave networkAcl out.');
+    for (const cidr of options.allowedCidrs) {
+      if (Token.isUnresolved(cidr)) {
+        fail(this, prop, cidr, 'is a token: the blocks must be known at synth to merge them and count the rules',
+          'Give the CIDR blocks as literal strings, e.g. "10.0.0.0/16".');
+      }
+      checkClientCidr(this, prop, cidr, 'List the client networks\' private CIDR blocks, e.g. "10.0.0.0/16", or leave networkAcl out.');
+    }
+    requireUnique(this, prop, options.allowedCidrs);
+    const max = options.maxRulesPerDirection ?? QUOTAS.naclRulesDefault;
+    if (!Number.isInteger(max) || max < 1 || max > QUOTAS.naclRulesMax) {
+      fail(this, 'networkAcl.maxRulesPerDirection', max, `must be an integer from 1 to ${QUOTAS.naclRulesMax} (the most AWS allows per direction)`,
+        `Use your account's quota: ${QUOTAS.naclRulesDefault} by default, up to ${QUOTAS.naclRulesMax} after a quota increase.`);
+    }
+    const plan = planNaclRules(options.allowedCidrs, management ? [DSQL_PORT, MANAGEMENT_PORT] : [DSQL_PORT]);
+    for (const [direction, rules] of [['inbound', plan.ingress], ['outbound', plan.egress]] as const) {
+      const count = quotaCount(rules);
+      if (count > max) {
+        fail(this, prop, options.allowedCidrs, `needs ${count} ${direction} rules of one IP family after merging into ${plan.cidrs.length} blocks `
+          + `(${management ? 'ports 5432 and 443' : 'port 5432'}), over the quota of ${max} per direction`,
+        max < QUOTAS.naclRulesMax
+          ? `Summarise the client networks into fewer blocks, or raise the quota (up to ${QUOTAS.naclRulesMax}) and set maxRulesPerDirection.`
+          : 'Summarise the client networks into fewer blocks, or rely on the security group (allowedClients) instead of a network ACL.');
+      }
+    }
+    const acl = new ec2.NetworkAcl(this, 'NetworkAcl', { vpc, subnetSelection: { subnets } });
+    for (const rule of [...plan.ingress, ...plan.egress]) {
+      acl.addEntry(`${rule.egress ? 'Out' : 'In'}${rule.ruleNumber}`, {
+        ruleNumber: rule.ruleNumber,
+        cidr: rule.version === 4 ? ec2.AclCidr.ipv4(rule.cidr) : ec2.AclCidr.ipv6(rule.cidr),
+        traffic: rule.fromPort === rule.toPort ? ec2.AclTraffic.tcpPort(rule.fromPort) : ec2.AclTraffic.tcpPortRange(rule.fromPort, rule.toPort),
+        direction: rule.egress ? ec2.TrafficDirection.EGRESS : ec2.TrafficDirection.INGRESS,
+        ruleAction: ec2.Action.ALLOW,
+      });
+    }
+    return acl;
+  }
+
+  private validate(): string[] {
+    const errors: string[] = [];
+    const stack = Stack.of(this);
+    const length = policyLength(stack, this.connectPolicy);
+    if (length > QUOTAS.endpointPolicy) {
+      errors.push(failureMessage(this, 'allowedPrincipalArns/addCluster', `${length} characters`,
+        `make an endpoint policy over the VPC endpoint policy quota of ${QUOTAS.endpointPolicy} characters`,
+        'Use wildcards in allowedPrincipalArns (e.g. arn:aws:iam::123456789012:role/app-*), or split the clusters over several endpoints.'));
+    }
+    if (this.managementPolicy && policyLength(stack, this.managementPolicy) > QUOTAS.endpointPolicy) {
+      errors.push(failureMessage(this, 'managementActions', `${policyLength(stack, this.managementPolicy)} characters`,
+        `make a management endpoint policy over the quota of ${QUOTAS.endpointPolicy} characters`, 'Use fewer actions or wildcards.'));
+    }
+    errors.push(...securityGroupProblems(this, 'securityGroup', this.securityGroup));
+    if (this.managementEndpoint) {
+      for (const sg of this.managementEndpoint.connections.securityGroups) {
+        errors.push(...securityGroupProblems(this, 'managementEndpoint.connections', sg));
+      }
+    }
+    return errors;
+  }
+}
+
+/** A message of the project's form, for validations that report instead of throwing. */
+/** The CIDR block of a peer given as a client, if it is one (`ec2.Peer.ipv4/ipv6/anyIpv4`…). */
+function peerCidr(client: ec2.IConnectable): string | undefined {
+  const peer = client as Partial<ec2.IPeer>;
+  if (typeof peer.toIngressRuleConfig !== 'function') return undefined;
+  const config = peer.toIngressRuleConfig();
+  return config?.cidrIp ?? config?.cidrIpv6;
+}
+
+const CLIENT_FIX = 'Admit the clients\' security groups (allowedClients: [fn]), or their private CIDR blocks such as "10.0.0.0/16".';
+
+/** Refuse a client CIDR that is malformed, any-address or public. */
+function checkClientCidr(scope: IConstruct, prop: string, cidr: string, fix = CLIENT_FIX): void {
+  const problem = cidrProblem(cidr);
+  if (problem) fail(scope, prop, cidr, problem, fix);
+  if (isAnyAddress(cidr)) {
+    fail(scope, prop, cidr, 'admits every address, which would open the endpoint to any network that can route to it', fix);
+  }
+  if (!isPrivateCidr(cidr)) {
+    fail(scope, prop, cidr, 'is not a private range (RFC 1918, 100.64.0.0/10 or fc00::/7); the endpoint only has private addresses', fix);
+  }
+}
+
+function checkPeer(scope: IConstruct, prop: string, client: ec2.IConnectable): void {
+  const cidr = peerCidr(client);
+  if (cidr === undefined) return;
+  if (Token.isUnresolved(cidr)) {
+    Annotations.of(scope).addWarningV2('secure-dsql:token-client-cidr',
+      `${prop}: a CIDR block given as a token cannot be checked at synth; make sure it is a private range.`);
+    return;
+  }
+  checkClientCidr(scope, prop, cidr);
+}
+
+interface RuleShape {
+  readonly cidrIp?: string;
+  readonly cidrIpv6?: string;
+  readonly ipProtocol?: string;
+  readonly fromPort?: number;
+  readonly toPort?: number;
+}
+
+/**
+ * The rules of a security group as they will be deployed: inline rules of a SecurityGroup and separate
+ * AWS::EC2::SecurityGroupIngress/Egress resources under it (imported groups, SG-to-SG rules).
+ * Rules that CDK places in another stack (cross-stack SG-to-SG rules) are not seen.
+ */
+function rulesOf(sg: ec2.ISecurityGroup): { ingress: RuleShape[]; egress: RuleShape[] } {
+  const stack = Stack.of(sg);
+  const ingress: RuleShape[] = [];
+  const egress: RuleShape[] = [];
+  const cfn = sg.node.defaultChild;
+  if (cfn instanceof ec2.CfnSecurityGroup) {
+    ingress.push(...(stack.resolve(cfn.securityGroupIngress) ?? []));
+    egress.push(...(stack.resolve(cfn.securityGroupEgress) ?? []));
+  }
+  for (const child of sg.node.findAll()) {
+    if (child instanceof ec2.CfnSecurityGroupIngress) {
+      ingress.push({ cidrIp: stack.resolve(child.cidrIp), cidrIpv6: stack.resolve(child.cidrIpv6) });
+    } else if (child instanceof ec2.CfnSecurityGroupEgress) {
+      egress.push({ cidrIp: stack.resolve(child.cidrIp), cidrIpv6: stack.resolve(child.cidrIpv6) });
+    }
+  }
+  // CDK's placeholder egress rule of a group without outbound rules is not a rule that admits anything.
+  const real = egress.filter((r) => !(r.cidrIp === '255.255.255.255/32' && r.ipProtocol === 'icmp' && r.fromPort === 252 && r.toPort === 86));
+  return { ingress, egress: real };
+}
+
+/** Security group rules that break the endpoint's contract, or the quota. */
+function securityGroupProblems(scope: IConstruct, prop: string, sg: ec2.ISecurityGroup): string[] {
+  const problems: string[] = [];
+  const { ingress, egress } = rulesOf(sg);
+  for (const rule of ingress) {
+    const cidr = rule.cidrIp ?? rule.cidrIpv6;
+    if (typeof cidr !== 'string') continue; // a token (Ref, GetAtt) or a security group / prefix list source
+    if (cidrProblem(cidr) || isAnyAddress(cidr) || !isPrivateCidr(cidr)) {
+      problems.push(failureMessage(scope, prop, cidr, `has an ingress rule from ${isAnyAddress(cidr) ? 'every address' : 'a block that is not a private range'}`,
+        'Admit clients by security group (allowFrom(client) / allowedClients) or by private CIDR block only; remove that rule.'));
+    }
+  }
+  for (const [direction, rules] of [['inbound', ingress], ['outbound', egress]] as const) {
+    // AWS counts IPv4 and IPv6 rules separately; a rule with a security group or prefix list source counts for both.
+    const v4 = rules.filter((r) => r.cidrIpv6 === undefined).length;
+    const v6 = rules.filter((r) => r.cidrIp === undefined).length;
+    const count = Math.max(v4, v6);
+    if (count > QUOTAS.securityGroupRules) {
+      problems.push(failureMessage(scope, prop, `${count} ${direction} rules`, `is over the quota of ${QUOTAS.securityGroupRules} ${direction} rules per security group`,
+        'Put the clients into a few shared security groups and admit those, instead of one rule per client.'));
+    }
+  }
+  return problems;
+}

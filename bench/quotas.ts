@@ -26,6 +26,14 @@ export function trustedCidrs(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `${20 + Math.floor(i / 128)}.${(i % 128) * 2}.10.0/24`);
 }
 
+/**
+ * Distinct private /24 blocks (10.0.0.0/8), no two adjacent: the client networks of the endpoint's security
+ * group and network ACL, which only admit private ranges.
+ */
+export function privateCidrs(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `10.${Math.floor(i / 128)}.${(i % 128) * 2}.0/24`);
+}
+
 export function principalArns(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `arn:aws:iam::${BENCH_ENV.account}:role/app-role-${String(i).padStart(4, '0')}`);
 }
@@ -80,7 +88,9 @@ function clusterPolicyLength(policy: unknown): number {
 
 function firstLine(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
-  const line = message.split('\n').map(l => l.trim()).find(l => l.length > 0) ?? message;
+  // Synth validation errors come as "Validation failed with the following errors:" and then one per line.
+  const lines = message.split('\n').map(l => l.trim()).filter(l => l.length > 0 && !/^Validation failed/.test(l));
+  const line = (lines[0] ?? message).replace(/^\[[^\]]*\]\s*/, '');
   return line.length > 220 ? `${line.slice(0, 217)}...` : line;
 }
 
@@ -194,8 +204,8 @@ export function runQuotaBench(cidrCounts: readonly number[], principalCounts: re
       clusterPolicy: measureClusterPolicy({ sourceIps: cidrs }),
       managedPolicy: measureManagedPolicy({ sourceIps: cidrs }),
       endpointPolicy: { kind: 'n/a', why: 'CIDRs are not part of the endpoint policy' },
-      naclRules: measureNacl(cidrs),
-      securityGroupRules: measureSecurityGroup(cidrs),
+      naclRules: measureNacl(privateCidrs(n)),
+      securityGroupRules: measureSecurityGroup(privateCidrs(n)),
     });
   }
   for (const n of principalCounts) {

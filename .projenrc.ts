@@ -158,9 +158,14 @@ project.addTask('bench', {
   steps: [{ exec: 'ts-node --project test/tsconfig.json bench/run.ts' }],
 });
 
-// The test command: bundle handlers (so a fresh clone works), unit tests, lint, integ snapshots.
+// Every task that synthesizes the library bundles the Lambda handlers first (assets/ is not committed), so
+// that each works on a fresh clone: the test command (unit tests, lint, integ snapshots), the example, the
+// integ tasks and the benchmarks.
 const bundle = project.tasks.tryFind('bundle');
 if (bundle) {
+  for (const name of ['example', 'integ:verify', 'integ:update', 'integ:deploy', 'bench']) {
+    project.tasks.tryFind(name)?.prependSpawn(bundle);
+  }
   project.testTask.prependSpawn(bundle);
 }
 project.testTask.spawn(integVerify);

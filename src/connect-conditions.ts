@@ -1,9 +1,11 @@
+import { Annotations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { isPrivateCidr } from './private/cidr';
 import { fail } from './private/errors';
 import {
   IAM_PRINCIPAL_ARN, VPC_ENDPOINT_ID, VPC_ID,
-  requireNonEmpty, requireUnique, validateCidrs, validatePattern,
+  concrete, requireNonEmpty, requireUnique, validateCidrs, validatePattern,
 } from './private/validation';
 
 /**
@@ -94,6 +96,12 @@ export function validateConnectConditions(scope: IConstruct, prop: string, c: Ds
   if (c.sourceIps) {
     validateCidrs(scope, `${prop}.sourceIps`, c.sourceIps);
     requireUnique(scope, `${prop}.sourceIps`, c.sourceIps);
+    const privateBlocks = concrete(c.sourceIps).filter(isPrivateCidr);
+    if (privateBlocks.length > 0) {
+      Annotations.of(scope).addWarningV2('secure-dsql:private-source-ip',
+        `${prop}.sourceIps lists private blocks (${privateBlocks.join(', ')}), which never match: aws:SourceIp only carries `
+        + 'the public address of a request over the internet. To trust a network inside AWS, use sourceVpcIds or sourceVpcEndpointIds.');
+    }
   }
   if (c.sourceVpcIds) {
     validatePattern(scope, `${prop}.sourceVpcIds`, c.sourceVpcIds, VPC_ID, 'a VPC id', 'vpc-0123456789abcdef0');

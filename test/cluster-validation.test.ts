@@ -3,6 +3,7 @@
  * the fix. One test per rule.
  */
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DsqlConnectConditions, SecureDsqlCluster } from '../src';
@@ -158,5 +159,19 @@ describe('imports', () => {
       .toThrow(/account is not a 12-digit AWS account id \(got "123"\)/);
     expect(() => SecureDsqlCluster.fromClusterAttributes(stack(), 'J', { clusterIdentifier: 'abcdefghijklmnopqrstuvwxyz', region: 'mars-1' }))
       .toThrow(/region is not an AWS Region name \(got "mars-1"\)/);
+  });
+});
+
+describe('warnings', () => {
+  test('private blocks in sourceIps never match aws:SourceIp, and the user is told', () => {
+    const s = new Stack(new App(), 'Stack', { env: ENV });
+    new SecureDsqlCluster(s, 'Db', { connectConditions: { sourceIps: ['10.0.0.0/16', '203.0.113.0/24'] } });
+    Annotations.fromStack(s).hasWarning('/Stack/Db', Match.stringLikeRegexp('connectConditions\\.sourceIps lists private blocks \\(10\\.0\\.0\\.0/16\\).*use sourceVpcIds'));
+  });
+
+  test('public blocks raise no warning', () => {
+    const s = new Stack(new App(), 'Stack', { env: ENV });
+    new SecureDsqlCluster(s, 'Db', { connectConditions: { sourceIps: ['203.0.113.0/24'] } });
+    Annotations.fromStack(s).hasNoWarning('/Stack/Db', Match.anyValue());
   });
 });

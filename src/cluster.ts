@@ -303,6 +303,8 @@ export class SecureDsqlCluster extends DsqlClusterBase {
   public readonly privateEndpoint?: string;
   /** The customer-managed key, if any. */
   public readonly encryptionKey?: kms.IKey;
+  /** The conditions rendered into the resource policy, if any. */
+  public readonly connectConditions?: DsqlConnectConditions;
   /** The L1 resource, for escape hatches. */
   public readonly cfnCluster: dsql.CfnCluster;
   /** The cluster's resource-based policy; statements added here are rendered at synth. */
@@ -324,6 +326,7 @@ export class SecureDsqlCluster extends DsqlClusterBase {
     }
     if (props.multiRegion) this.validateMultiRegion(props.multiRegion);
     if (props.connectConditions) validateConnectConditions(this, 'connectConditions', props.connectConditions);
+    this.connectConditions = props.connectConditions;
 
     this.resourcePolicy = new iam.PolicyDocument();
     if (props.connectConditions) {

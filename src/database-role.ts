@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import type { IDsqlCluster } from './cluster';
+import type { DsqlConnectConditions } from './connect-conditions';
 import { DatabaseRoleResourceProperties, RESOURCE_TYPE } from './handlers/database-role/properties';
 import { DatabaseRoleFunction } from './handlers/database-role-function';
 import { fail } from './private/errors';
@@ -223,6 +224,7 @@ export class DsqlDatabaseRole extends Resource {
 
     const schemaPrivileges = this.renderPrivileges(props.schemaPrivileges);
     const { vpc, endpoint } = this.placement(props);
+    this.checkReachable(endpoint);
     const ownGroup = vpc && !props.securityGroups ? this.securityGroup(vpc, !!endpoint) : undefined;
 
     this.handlerFunction = new DatabaseRoleFunction(this, 'Handler', {
@@ -332,6 +334,20 @@ export class DsqlDatabaseRole extends Resource {
         TablePrivileges: TABLE_PRIVILEGE_VALUES.filter((p) => tables.includes(p as DsqlTablePrivilege)),
       };
     });
+  }
+
+  /**
+   * A cluster whose resource policy denies connections that do not come through a VPC endpoint can only be
+   * reached through one: without `endpoint` the handler would fail at deploy time, so fail at synth.
+   */
+  private checkReachable(endpoint: IDsqlConnectionEndpoint | undefined): void {
+    const conditions = (this.cluster as { connectConditions?: DsqlConnectConditions }).connectConditions;
+    if (endpoint || !conditions || conditions.sourceIps) return;
+    if (conditions.blockPublicAccess || conditions.sourceVpcIds || conditions.sourceVpcEndpointIds) {
+      fail(this, 'endpoint', undefined,
+        `is not given, but the resource policy of ${this.cluster.node.path} denies connections that do not arrive through a VPC endpoint, so the handler could not connect`,
+        'Give endpoint: the cluster\'s DsqlPrivateLinkEndpoint (cluster.addPrivateLinkEndpoint(...)), whose VPC the handler then runs in.');
+    }
   }
 
   private placement(props: DsqlDatabaseRoleProps): { vpc?: ec2.IVpc; endpoint?: IDsqlConnectionEndpoint } {

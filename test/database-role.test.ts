@@ -388,3 +388,22 @@ describe('DsqlDatabaseRole through a real DsqlPrivateLinkEndpoint', () => {
     t.hasResourceProperties('Custom::DsqlDatabaseRole', Match.objectLike({ Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Db'), 'VpcEndpoint'] } }));
   });
 });
+
+describe('DsqlDatabaseRole on a cluster that is reachable only through a VPC endpoint', () => {
+  test.each([
+    ['blockPublicAccess', { blockPublicAccess: true }],
+    ['sourceVpcIds only', { sourceVpcIds: ['vpc-0123456789abcdef0'] }],
+    ['sourceVpcEndpointIds only', { sourceVpcEndpointIds: ['vpce-0123456789abcdef0'] }],
+  ])('without endpoint fails at synth (%s)', (_name, connectConditions) => {
+    const s = new Stack(new App(), 'Private', { env: ENV });
+    const cluster = new SecureDsqlCluster(s, 'Db', { connectConditions });
+    expect(() => cluster.addDatabaseRole('Reader', { roleName: 'reader' })).toThrow(
+      /^Private\/Db\/Reader: endpoint is not given, but the resource policy of Private\/Db denies connections that do not arrive through a VPC endpoint.*Give endpoint: the cluster's DsqlPrivateLinkEndpoint/);
+  });
+
+  test('with sourceIps the user may route the handler through a trusted NAT address, so it is allowed', () => {
+    const s = new Stack(new App(), 'Nat', { env: ENV });
+    const cluster = new SecureDsqlCluster(s, 'Db', { connectConditions: { sourceIps: ['203.0.113.0/24'], sourceVpcIds: ['vpc-0123456789abcdef0'] } });
+    expect(() => cluster.addDatabaseRole('Reader', { roleName: 'reader' })).not.toThrow();
+  });
+});

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import {
   DB_CONNECT, DB_CONNECT_ADMIN, DsqlConnectConditions,
-  renderConnectConditions, validateConnectConditions,
+  mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions,
 } from './connect-conditions';
 import { DsqlDatabaseRole, DsqlDatabaseRoleOptions } from './database-role';
 import { fail } from './private/errors';
@@ -330,12 +330,7 @@ export class SecureDsqlCluster extends DsqlClusterBase {
 
     this.resourcePolicy = new iam.PolicyDocument();
     if (props.connectConditions) {
-      for (const statement of renderConnectConditions(props.connectConditions, {
-        resources: ['*'],
-        principal: new iam.AnyPrincipal(),
-      })) {
-        this.resourcePolicy.addStatements(statement);
-      }
+      this.resourcePolicy.addStatements(...this.renderConditions(props.connectConditions));
     }
 
     this.cfnCluster = new dsql.CfnCluster(this, 'Resource', {
@@ -397,6 +392,18 @@ export class SecureDsqlCluster extends DsqlClusterBase {
    */
   public addPrivateLinkEndpoint(id: string, options: DsqlPrivateLinkEndpointOptions): DsqlPrivateLinkEndpoint {
     return new DsqlPrivateLinkEndpoint(this, id, { ...options, cluster: this });
+  }
+
+  /**
+   * Render the conditions for the resource policy. When they alone would exceed the policy quota and every
+   * source IP is known, the CIDR blocks are first merged into the fewest blocks that cover exactly the same
+   * addresses (never more), as DsqlConnectPolicy does; an info annotation says so.
+   */
+  private renderConditions(conditions: DsqlConnectConditions): iam.PolicyStatement[] {
+    const render = (c: DsqlConnectConditions) => renderConnectConditions(c, { resources: ['*'], principal: new iam.AnyPrincipal() });
+    const fits = (c: DsqlConnectConditions) =>
+      policyLength(Stack.of(this), new iam.PolicyDocument({ statements: render(c) })) <= QUOTAS.clusterPolicy;
+    return render(mergeSourceIpsToFit(this, 'connectConditions', conditions, fits, `the cluster policy quota of ${QUOTAS.clusterPolicy} characters`));
   }
 
   private validateMultiRegion(m: DsqlMultiRegionOptions): void {

@@ -1,7 +1,7 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { isPrivateCidr } from './private/cidr';
+import { isPrivateCidr, mergeCidrs } from './private/cidr';
 import { fail } from './private/errors';
 import {
   IAM_PRINCIPAL_ARN, VPC_ENDPOINT_ID, VPC_ID,
@@ -168,4 +168,20 @@ export function renderConnectConditions(c: DsqlConnectConditions, options: Rende
     statements.push(base('DenyUnlistedPrincipals', { ArnNotLike: { 'aws:PrincipalArn': [...c.principalArns] } }));
   }
   return statements;
+}
+
+/**
+ * The conditions to render when their rendered form must fit a quota: unchanged when `fits` accepts them or
+ * any source IP is a token; otherwise with `sourceIps` merged into the fewest CIDR blocks that cover exactly
+ * the same addresses (never more), and an info annotation on `scope` that says so. The caller still checks
+ * the quota afterwards: merging may not be enough.
+ */
+export function mergeSourceIpsToFit(scope: IConstruct, prop: string, c: DsqlConnectConditions,
+  fits: (candidate: DsqlConnectConditions) => boolean, quota: string): DsqlConnectConditions {
+  const ips = c.sourceIps;
+  if (!ips || ips.some((ip) => Token.isUnresolved(ip)) || fits(c)) return c;
+  const merged = mergeCidrs(ips);
+  if (merged.length === ips.length) return c;
+  Annotations.of(scope).addInfo(`${prop}.sourceIps: merged ${ips.length} CIDR blocks into ${merged.length} (the same addresses) to fit ${quota}.`);
+  return { ...c, sourceIps: merged };
 }

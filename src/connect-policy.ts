@@ -4,9 +4,8 @@ import { Construct } from 'constructs';
 import { IDsqlCluster } from './cluster';
 import {
   DB_CONNECT, DB_CONNECT_ADMIN, DsqlConnectConditions,
-  renderConnectConditions, validateConnectConditions,
+  mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions,
 } from './connect-conditions';
-import { mergeCidrs } from './private/cidr';
 import { fail } from './private/errors';
 import { QUOTAS, policyLength } from './private/quota';
 
@@ -149,19 +148,10 @@ export class DsqlConnectPolicy extends Construct {
     this.grantedActions = [...(connect ? [DB_CONNECT] : []), ...(connectAdmin ? [DB_CONNECT_ADMIN] : [])];
     const arns = props.clusters.map((c) => c.clusterArn);
 
-    let conditions = props.conditions;
-    let units = this.units(conditions);
     const fitsInOne = (u: StatementUnit[]) => this.length(stack, u.map((x) => x.render(arns, ''))) <= QUOTAS.managedPolicy;
-
-    if (!fitsInOne(units) && conditions?.sourceIps && !conditions.sourceIps.some((ip) => Token.isUnresolved(ip))) {
-      const merged = mergeCidrs(conditions.sourceIps);
-      if (merged.length < conditions.sourceIps.length) {
-        Annotations.of(this).addInfo(`conditions.sourceIps: merged ${conditions.sourceIps.length} CIDR blocks into ${merged.length} `
-          + `(the same addresses) to fit the IAM managed policy quota of ${QUOTAS.managedPolicy} characters.`);
-        conditions = { ...conditions, sourceIps: merged };
-        units = this.units(conditions);
-      }
-    }
+    const conditions = props.conditions && mergeSourceIpsToFit(this, 'conditions', props.conditions,
+      (c) => fitsInOne(this.units(c)), `the IAM managed policy quota of ${QUOTAS.managedPolicy} characters`);
+    const units = this.units(conditions);
     this.effectiveSourceIps = conditions?.sourceIps ? [...conditions.sourceIps] : undefined;
 
     const bins = fitsInOne(units)

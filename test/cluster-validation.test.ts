@@ -7,7 +7,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DsqlConnectConditions, SecureDsqlCluster } from '../src';
-import { ENV } from './support/iam-eval';
+import { ENV, ResolvedTemplate } from './support/iam-eval';
 
 function withConditions(c: DsqlConnectConditions): () => void {
   return () => new SecureDsqlCluster(new Stack(new App(), 'Stack', { env: ENV }), 'Db', { connectConditions: c });
@@ -118,6 +118,25 @@ describe('cluster props', () => {
     new SecureDsqlCluster(s, 'Db', { connectConditions: { sourceIps } });
     expect(() => app.synth())
       .toThrow(/Stack\/Db.*the cluster resource policy is \d+ characters, over the Aurora DSQL quota of 20480\. Merge CIDR blocks/);
+  });
+
+  test('adjacent blocks over the quota are merged (exactly the same addresses) and the user is told', () => {
+    const app = new App();
+    const s = new Stack(app, 'Stack', { env: ENV });
+    // 2,048 adjacent /32s: 10.0.0.0 - 10.0.7.255, about 30,000 characters unmerged, one /21 merged.
+    const sourceIps = Array.from({ length: 2048 }, (_, i) => `10.0.${i >> 8}.${i & 255}/32`);
+    new SecureDsqlCluster(s, 'Db', { connectConditions: { sourceIps } });
+    expect(() => app.synth()).not.toThrow();
+    const statement = new ResolvedTemplate(s).clusterPolicy().Statement[0];
+    expect(statement.Condition.NotIpAddressIfExists['aws:SourceIp']).toEqual(['10.0.0.0/21']);
+    Annotations.fromStack(s).hasInfo('/Stack/Db', Match.stringLikeRegexp('merged 2048 CIDR blocks into 1 \\(the same addresses\\)'));
+  });
+
+  test('a policy under the quota is not merged', () => {
+    const s = new Stack(new App(), 'Stack', { env: ENV });
+    new SecureDsqlCluster(s, 'Db', { connectConditions: { sourceIps: ['203.0.113.0/25', '203.0.113.128/25'] } });
+    const statement = new ResolvedTemplate(s).clusterPolicy().Statement[0];
+    expect(statement.Condition.NotIpAddressIfExists['aws:SourceIp']).toEqual(['203.0.113.0/25', '203.0.113.128/25']);
   });
 
   test('a policy just under the quota synthesizes', () => {

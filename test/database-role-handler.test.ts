@@ -9,15 +9,13 @@
  */
 import { Client } from 'pg';
 import { startPostgres, TestPostgres } from './handlers/postgres-server';
+import { ARN_A, ARN_B, ENDPOINT, resourceProperties as properties } from './support/database-role-props';
 import { Dialect, Queryable } from '../src/handlers/database-role/executor';
 import { ConnectionTarget, HandlerDeps, onEvent, OnEventRequest, Session } from '../src/handlers/database-role/handler';
 import { PlannedStatement } from '../src/handlers/database-role/planner';
 import { adminToken, clientConfig, connectAsAdmin } from '../src/handlers/database-role.lambda';
 import { quoteIdentifier } from '../src/private/sql-identifiers';
 
-const ENDPOINT = 'abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws';
-const ARN_A = 'arn:aws:iam::123456789012:role/app-a';
-const ARN_B = 'arn:aws:iam::123456789012:role/app-b';
 
 /** Simulates the Aurora DSQL-only parts; runs every other statement on the real server. */
 class SimulatedDsqlIam implements Dialect {
@@ -106,19 +104,6 @@ function harness(dialect = new SimulatedDsqlIam()): Harness {
   return { deps, dialect, plans, targets, signedFor };
 }
 
-function properties(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:provider',
-    Endpoint: ENDPOINT,
-    Region: 'us-east-1',
-    ClusterIdentifier: 'abcdefghijklmnopqrstuvwxyz',
-    RoleName: 'app_rw',
-    PrincipalArns: [ARN_A],
-    SchemaPrivileges: [{ Schema: 'orders', Privileges: ['USAGE'], TablePrivileges: ['SELECT', 'INSERT'] }],
-    RemovalPolicy: 'destroy',
-    ...overrides,
-  };
-}
 
 function create(props: Record<string, unknown>): OnEventRequest {
   return { RequestType: 'Create', ResourceProperties: props };

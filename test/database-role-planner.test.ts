@@ -1,24 +1,10 @@
+import { ARN_A, ARN_B, resourceProperties as props } from './support/database-role-props';
 import { backoffDelay, DEFAULT_RETRY, DSQL_DIALECT, executePlan, isConflict, redact, StatementFailedError } from '../src/handlers/database-role/executor';
 import { ObservedState, planApply, planDelete, PlannedStatement } from '../src/handlers/database-role/planner';
 import { DesiredRole, parseProperties, physicalId } from '../src/handlers/database-role/properties';
 
-const ARN_A = 'arn:aws:iam::123456789012:role/app-a';
-const ARN_B = 'arn:aws:iam::123456789012:role/app-b';
 const ARN_OLD = 'arn:aws:iam::123456789012:user/old';
 
-function props(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:x',
-    Endpoint: 'abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws',
-    Region: 'us-east-1',
-    ClusterIdentifier: 'abcdefghijklmnopqrstuvwxyz',
-    RoleName: 'app_rw',
-    PrincipalArns: [ARN_A],
-    SchemaPrivileges: [{ Schema: 'orders', Privileges: ['USAGE'], TablePrivileges: ['SELECT', 'INSERT'] }],
-    RemovalPolicy: 'destroy',
-    ...overrides,
-  };
-}
 
 function desired(overrides: Record<string, unknown> = {}): DesiredRole {
   return parseProperties(props(overrides));

@@ -10,6 +10,7 @@ import { DatabaseRoleResourceProperties, RESOURCE_TYPE } from './handlers/databa
 import { DatabaseRoleFunction } from './handlers/database-role-function';
 import { fail } from './private/errors';
 import { acknowledgeCustomResourceFunctions } from './private/nag';
+import { QUOTAS } from './private/quota';
 import { principalArnProblem, roleNameProblem, schemaNameProblem } from './private/sql-identifiers';
 
 /**
@@ -365,6 +366,11 @@ export class DsqlDatabaseRole extends Resource {
     }
     if (props.securityGroups && props.securityGroups.length === 0) {
       fail(this, 'securityGroups', [], 'is an empty list', 'Leave securityGroups out to get a security group that allows only TCP 5432 outbound.');
+    }
+    if (props.securityGroups && props.securityGroups.length > QUOTAS.securityGroupsPerInterface) {
+      fail(this, 'securityGroups', props.securityGroups.map((g) => g.node.path),
+        `has ${props.securityGroups.length} security groups, over the quota of ${QUOTAS.securityGroupsPerInterface} per network interface`,
+        'Give at most 5 security groups (or raise the quota and pass fewer here), or leave securityGroups out.');
     }
     return { vpc, endpoint };
   }

@@ -407,3 +407,12 @@ describe('DsqlDatabaseRole on a cluster that is reachable only through a VPC end
     expect(() => cluster.addDatabaseRole('Reader', { roleName: 'reader' })).not.toThrow();
   });
 });
+
+test('more security groups than a network interface takes fail at synth', () => {
+  const s = new Stack(new App(), 'Sgs', { env: ENV });
+  const vpc = new ec2.Vpc(s, 'Vpc', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  const cluster = new SecureDsqlCluster(s, 'Db');
+  const securityGroups = Array.from({ length: 6 }, (_, i) => new ec2.SecurityGroup(s, `Sg${i}`, { vpc }));
+  expect(() => cluster.addDatabaseRole('Reader', { roleName: 'reader', vpc, securityGroups }))
+    .toThrow(/^Sgs\/Db\/Reader: securityGroups has 6 security groups, over the quota of 5 per network interface \(got \["Sgs\/Sg0".*Give at most 5 security groups/);
+});

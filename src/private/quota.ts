@@ -14,6 +14,8 @@ export const QUOTAS = {
   naclRulesMax: 40,
   /** Security group inbound (or outbound) rules. */
   securityGroupRules: 60,
+  /** Security groups per network interface (default). */
+  securityGroupsPerInterface: 5,
 } as const;
 
 /**

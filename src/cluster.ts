@@ -63,6 +63,14 @@ export interface IDsqlCluster extends IResource {
    * For an imported cluster this does nothing and returns `statementAdded: false`.
    */
   addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult;
+
+  /**
+   * Let `principalArn` through the principal allow-list of the cluster's resource policy
+   * (`connectConditions.principalArns`), if it has one; no-op otherwise, and for an imported cluster.
+   *
+   * Used by DsqlDatabaseRole for its handler, which must connect as `admin`.
+   */
+  admitPrincipalArn(principalArn: string): void;
 }
 
 /**
@@ -193,6 +201,10 @@ abstract class DsqlClusterBase extends Resource implements IDsqlCluster {
   }
 
   public abstract addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult;
+
+  public admitPrincipalArn(_principalArn: string): void {
+    // No principal allow-list that this library owns.
+  }
 }
 
 /**
@@ -307,6 +319,7 @@ export class SecureDsqlCluster extends DsqlClusterBase {
   public readonly connectConditions?: DsqlConnectConditions;
   /** The L1 resource, for escape hatches. */
   public readonly cfnCluster: dsql.CfnCluster;
+  private readonly admittedPrincipalArns: string[];
   /** The cluster's resource-based policy; statements added here are rendered at synth. */
   public readonly resourcePolicy: iam.PolicyDocument;
 
@@ -327,10 +340,15 @@ export class SecureDsqlCluster extends DsqlClusterBase {
     if (props.multiRegion) this.validateMultiRegion(props.multiRegion);
     if (props.connectConditions) validateConnectConditions(this, 'connectConditions', props.connectConditions);
     this.connectConditions = props.connectConditions;
+    this.admittedPrincipalArns = [...props.connectConditions?.principalArns ?? []];
 
     this.resourcePolicy = new iam.PolicyDocument();
     if (props.connectConditions) {
-      this.resourcePolicy.addStatements(...this.renderConditions(props.connectConditions));
+      // The principal allow-list is rendered lazily so that admitPrincipalArn can extend it.
+      const principalArns = props.connectConditions.principalArns
+        ? Lazy.list({ produce: () => this.admittedPrincipalArns })
+        : undefined;
+      this.resourcePolicy.addStatements(...this.renderConditions({ ...props.connectConditions, principalArns }));
     }
 
     this.cfnCluster = new dsql.CfnCluster(this, 'Resource', {
@@ -399,6 +417,17 @@ export class SecureDsqlCluster extends DsqlClusterBase {
    * source IP is known, the CIDR blocks are first merged into the fewest blocks that cover exactly the same
    * addresses (never more), as DsqlConnectPolicy does; an info annotation says so.
    */
+  /**
+   * Let `principalArn` through `connectConditions.principalArns`, if set (no-op otherwise). An info
+   * annotation records each principal admitted this way.
+   */
+  public admitPrincipalArn(principalArn: string): void {
+    if (!this.connectConditions?.principalArns || this.admittedPrincipalArns.includes(principalArn)) return;
+    this.admittedPrincipalArns.push(principalArn);
+    Annotations.of(this).addInfo(`connectConditions.principalArns: admitted ${Token.isUnresolved(principalArn) ? 'a role of this app' : principalArn} `
+      + '(the handler of a DsqlDatabaseRole, which must connect as admin).');
+  }
+
   private renderConditions(conditions: DsqlConnectConditions): iam.PolicyStatement[] {
     const render = (c: DsqlConnectConditions) => renderConnectConditions(c, { resources: ['*'], principal: new iam.AnyPrincipal() });
     const fits = (c: DsqlConnectConditions) =>

@@ -67,6 +67,11 @@ export interface IDsqlConnectionEndpoint extends ec2.IConnectable, IConstruct {
 
   /** The private host name a client in the VPC uses to reach `cluster` through this endpoint. */
   hostNameFor(cluster: IDsqlCluster): string;
+
+  /**
+   * Let `principalArn` through the endpoint's principal allow-list, if the endpoint has one (no-op otherwise).
+   */
+  admitPrincipalArn(principalArn: string): void;
 }
 
 /**
@@ -237,6 +242,10 @@ export class DsqlDatabaseRole extends Resource {
       securityGroups: vpc ? (props.securityGroups ?? [ownGroup!]) : undefined,
     });
     this.cluster.grantConnectAdmin(this.handlerFunction);
+    // The handler must connect: admit its role where principal allow-lists would otherwise deny it.
+    const handlerRoleArn = this.handlerFunction.role!.roleArn;
+    this.cluster.admitPrincipalArn(handlerRoleArn);
+    endpoint?.admitPrincipalArn(handlerRoleArn);
     if (endpoint) endpoint.connections.allowDefaultPortFrom(this.handlerFunction, 'DsqlDatabaseRole handler to the cluster');
 
     const provider = new cr.Provider(this, 'Provider', { onEventHandler: this.handlerFunction });

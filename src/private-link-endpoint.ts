@@ -178,6 +178,8 @@ export class DsqlPrivateLinkEndpoint extends Resource implements ec2.IConnectabl
   public readonly managementEndpoint?: ec2.InterfaceVpcEndpoint;
 
   private readonly clusters: IDsqlCluster[] = [];
+  private readonly admittedPrincipalArns: string[];
+  private readonly restrictsPrincipals: boolean;
   private readonly connectPolicy = new iam.PolicyDocument();
   private readonly allowConnect: iam.PolicyStatement;
   private readonly managementPolicy?: iam.PolicyDocument;
@@ -233,8 +235,12 @@ export class DsqlPrivateLinkEndpoint extends Resource implements ec2.IConnectabl
         StringEquals: { 'aws:PrincipalAccount': Lazy.list({ produce: () => this.accounts() }) },
       },
     });
+    this.admittedPrincipalArns = [...props.allowedPrincipalArns ?? []];
+    this.restrictsPrincipals = props.allowedPrincipalArns !== undefined;
+    // Rendered lazily so that admitPrincipalArn can extend the allow-list.
+    const principalArns = Lazy.list({ produce: () => this.admittedPrincipalArns });
     const principalRestriction = (actions: string[]) => (props.allowedPrincipalArns
-      ? renderConnectConditions({ principalArns: props.allowedPrincipalArns }, {
+      ? renderConnectConditions({ principalArns }, {
         actions, resources: ['*'], principal: new iam.StarPrincipal(),
       })
       : []);
@@ -369,6 +375,17 @@ export class DsqlPrivateLinkEndpoint extends Resource implements ec2.IConnectabl
       value,
       description: `Host name of Aurora DSQL cluster ${target.node.path} through PrivateLink endpoint ${this.node.path} (TCP ${DSQL_PORT}, TLS)`,
     });
+  }
+
+  /**
+   * Let `principalArn` through `allowedPrincipalArns`, if set (no-op otherwise). An info annotation records
+   * each principal admitted this way (DsqlDatabaseRole admits its handler's role).
+   */
+  public admitPrincipalArn(principalArn: string): void {
+    if (!this.restrictsPrincipals || this.admittedPrincipalArns.includes(principalArn)) return;
+    this.admittedPrincipalArns.push(principalArn);
+    Annotations.of(this).addInfo(`allowedPrincipalArns: admitted ${Token.isUnresolved(principalArn) ? 'a role of this app' : principalArn} `
+      + '(the handler of a DsqlDatabaseRole, which must connect as admin).');
   }
 
   /**

@@ -1,5 +1,5 @@
 import { App, CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -24,6 +24,9 @@ class TestEndpoint extends Construct implements IDsqlConnectionEndpoint {
   }
   public hostNameFor(cluster: IDsqlCluster): string {
     return cluster.privateEndpoint!;
+  }
+  public admitPrincipalArn(_principalArn: string): void {
+    // This stand-in has no principal allow-list.
   }
 }
 
@@ -415,4 +418,40 @@ test('more security groups than a network interface takes fail at synth', () => 
   const securityGroups = Array.from({ length: 6 }, (_, i) => new ec2.SecurityGroup(s, `Sg${i}`, { vpc }));
   expect(() => cluster.addDatabaseRole('Reader', { roleName: 'reader', vpc, securityGroups }))
     .toThrow(/^Sgs\/Db\/Reader: securityGroups has 6 security groups, over the quota of 5 per network interface \(got \["Sgs\/Sg0".*Give at most 5 security groups/);
+});
+
+describe('the handler is admitted where principal allow-lists would deny it', () => {
+  const s = new Stack(new App(), 'Admit', { env: ENV });
+  const vpc = new ec2.Vpc(s, 'Vpc', { natGateways: 0, maxAzs: 2, subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  const app = new iam.Role(s, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  const stranger = new iam.Role(s, 'Stranger', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  const cluster = new SecureDsqlCluster(s, 'Db', { connectConditions: { blockPublicAccess: true, principalArns: [app.roleArn] } });
+  cluster.grantConnectAdmin(stranger);
+  const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc, allowedPrincipalArns: [app.roleArn] });
+  const role = cluster.addDatabaseRole('Reader', { roleName: 'reader', endpoint });
+  const r = new ResolvedTemplate(s);
+  const roleId = (x: iam.IRole) => s.getLogicalId(x.node.defaultChild as iam.CfnRole);
+  const through = { sourceVpc: r.ref(r.logicalIdsOfType('AWS::EC2::VPC')[0]), sourceVpce: r.ref(r.logicalIdsOfType('AWS::EC2::VPCEndpoint')[0]) };
+  const request = (principal: iam.IRole) => ({ principal: r.roleArn(roleId(principal)), action: 'dsql:DbConnectAdmin', resource: r.clusterArn(), ...through });
+  const policies = (principal: iam.IRole) => ({
+    identityPolicies: r.identityPolicies(roleId(principal)), resourcePolicy: r.clusterPolicy(), endpointPolicy: r.endpointPolicy(),
+  });
+
+  test('the handler connects as admin through the endpoint', async () => {
+    expect(await decide(policies(role.handlerFunction.role!), request(role.handlerFunction.role!))).toBe('Allowed');
+  });
+
+  test('a principal on neither list is still denied, even with DbConnectAdmin in its identity policy', async () => {
+    expect(await decide(policies(stranger), request(stranger))).toBe('ExplicitlyDenied');
+  });
+
+  test('both lists name the app role and the handler role, and the user is told', () => {
+    const handlerArn = r.roleArn(roleId(role.handlerFunction.role!));
+    const clusterDeny = r.clusterPolicy().Statement.find((st: any) => st.Sid === 'DenyUnlistedPrincipals');
+    expect(clusterDeny.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([r.roleArn(roleId(app)), handlerArn]);
+    const endpointDeny = r.endpointPolicy().Statement.find((st: any) => st.Sid === 'DenyUnlistedPrincipals');
+    expect(endpointDeny.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([r.roleArn(roleId(app)), handlerArn]);
+    Annotations.fromStack(s).hasInfo('/Admit/Db', Match.stringLikeRegexp('admitted a role of this app'));
+    Annotations.fromStack(s).hasInfo('/Admit/Db/Private', Match.stringLikeRegexp('admitted a role of this app'));
+  });
 });

@@ -8,7 +8,7 @@ import {
   mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions,
 } from './connect-conditions';
 import { DsqlDatabaseRole, DsqlDatabaseRoleOptions } from './database-role';
-import { fail } from './private/errors';
+import { DsqlValidationError, fail } from './private/errors';
 import { QUOTAS, policyLength } from './private/quota';
 import { CLUSTER_ARN, CLUSTER_ID, REGION, SERVICE_NAME, requireNonEmpty, requireUnique } from './private/validation';
 import { DsqlPrivateLinkEndpoint, DsqlPrivateLinkEndpointOptions } from './private-link-endpoint';
@@ -296,12 +296,8 @@ export class SecureDsqlCluster extends DsqlClusterBase {
    * Import an existing cluster by its ARN.
    */
   public static fromClusterArn(scope: Construct, id: string, clusterArn: string): IDsqlCluster {
-    if (Token.isUnresolved(clusterArn)) {
-      const parts = Arn.split(clusterArn, ArnFormat.SLASH_RESOURCE_NAME);
-      return new ImportedDsqlCluster(scope, id, { clusterIdentifier: parts.resourceName!, region: parts.region, account: parts.account });
-    }
-    if (!CLUSTER_ARN.test(clusterArn)) {
-      throw new Error(`${scope.node.path}/${id}: clusterArn is not an Aurora DSQL cluster ARN (got ${JSON.stringify(clusterArn)}). `
+    if (!Token.isUnresolved(clusterArn) && !CLUSTER_ARN.test(clusterArn)) {
+      throw new DsqlValidationError(`${scope.node.path}/${id}: clusterArn is not an Aurora DSQL cluster ARN (got ${JSON.stringify(clusterArn)}). `
         + 'Use arn:<partition>:dsql:<region>:<account>:cluster/<26-character id>.');
     }
     const parts = Arn.split(clusterArn, ArnFormat.SLASH_RESOURCE_NAME);

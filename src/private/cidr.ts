@@ -118,13 +118,6 @@ export function isPrivateCidr(text: string): boolean {
   return PRIVATE_RANGES.some((r) => r.version === c.version && r.start <= c.start && c.end <= r.end);
 }
 
-/** True when `inner` lies entirely within `outer`. */
-export function cidrContains(outer: string, inner: string): boolean {
-  const o = parseCidr(outer);
-  const i = parseCidr(inner);
-  return o.version === i.version && o.start <= i.start && i.end <= o.end;
-}
-
 /**
  * The smallest list of CIDR blocks that covers exactly the union of the given blocks: overlapping and
  * adjacent blocks are merged, nothing outside the union is added. IPv4 blocks come first, each family

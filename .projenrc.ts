@@ -116,6 +116,9 @@ project.package.addField('allowScripts', {
 
 // CIDR arithmetic is bit arithmetic.
 project.eslint?.addRules({ 'no-bitwise': 'off' });
+// Implementation files meet through the *-ref.ts files; a factory may import the construct it creates, never
+// the other way round (docs/ARCHITECTURE.md, "Layout"). Type-only imports are not cycles at run time.
+project.eslint?.addRules({ 'import/no-cycle': ['error', { ignoreExternal: true }] });
 // integ/, examples/ and bench/ are type-checked through test/tsconfig.json (the root one is for src/ only).
 project.eslint?.addOverride({
   files: ['integ/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts'],

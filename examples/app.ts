@@ -60,7 +60,7 @@ export class SecureDsqlExampleStack extends Stack {
     // database-role handler below, which aligns its own) may reach it.
     const endpoint = this.cluster.addPrivateLinkEndpoint('Private', {
       vpc,
-      subnets: { subnetGroupName: 'endpoints' },
+      vpcSubnets: { subnetGroupName: 'endpoints' },
       allowedClients: [appSecurityGroup],
     });
 

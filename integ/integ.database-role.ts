@@ -36,7 +36,7 @@ const integ = new IntegTest(app, 'DatabaseRoleTest', {
   cdkCommandOptions: { destroy: { args: { force: true } } },
 });
 
-const event = { host: cluster.endpoint, region: stack.region, user: 'app_reader' };
+const event = { host: cluster.clusterEndpoint, region: stack.region, user: 'app_reader' };
 
 const mapped = integ.assertions.invokeFunction({ functionName: client.functionName, payload: JSON.stringify(event) });
 mapped.node.addDependency(reader);

@@ -40,7 +40,7 @@ cluster.grantConnectAdmin(notListed);
 
 const endpoint = cluster.addPrivateLinkEndpoint('Private', {
   vpc,
-  subnets: { subnetGroupName: 'endpoints' },
+  vpcSubnets: { subnetGroupName: 'endpoints' },
   allowedClients: [allowed, notListed],
   allowedPrincipalArns: [allowed.role!.roleArn],
 });

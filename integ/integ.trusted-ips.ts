@@ -43,7 +43,7 @@ const integ = new IntegTest(app, 'TrustedIpsTest', {
   cdkCommandOptions: { destroy: { args: { force: true } } },
 });
 
-const event = { host: cluster.endpoint, region: stack.region, user: 'admin' };
+const event = { host: cluster.clusterEndpoint, region: stack.region, user: 'admin' };
 
 integ.assertions.invokeFunction({ functionName: behindNat.functionName, payload: JSON.stringify(event) })
   .expect(ExpectedResult.objectLike({ Payload: { ok: true, value: 1 } }));

@@ -1,77 +1,21 @@
-import { Annotations, Arn, ArnFormat, Fn, IResource, Lazy, RemovalPolicy, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, CfnOutput, Lazy, RemovalPolicy, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as dsql from 'aws-cdk-lib/aws-dsql';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import {
-  DB_CONNECT, DB_CONNECT_ADMIN, DsqlConnectConditions,
-  mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions,
-} from './connect-conditions';
-import { DsqlDatabaseRole, DsqlDatabaseRoleOptions } from './database-role';
-import { DsqlValidationError, fail } from './private/errors';
+import type { DsqlClusterAttributes, DsqlClusterOutputsOptions, IDsqlCluster } from './cluster-ref';
+import type { DsqlConnectConditions } from './connect-conditions';
+// Factories only: a construct may import the constructs it creates, never the other way round.
+import { DsqlDatabaseRole } from './database-role';
+import type { DsqlDatabaseRoleOptions, IDsqlDatabaseRole } from './database-role-ref';
+import type { DsqlPrivateLinkEndpointOptions, IDsqlPrivateLinkEndpoint } from './endpoint-ref';
+import { PrincipalAllowList } from './private/allow-list';
+import { DB_CONNECT, DB_CONNECT_ADMIN, mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions } from './private/conditions';
+import { DsqlValidationError, fail, failureMessage, formatFailure } from './private/errors';
+import { isDsqlHostNameOf, privateHostName, publicHostName } from './private/host-names';
 import { QUOTAS, policyLength } from './private/quota';
 import { CLUSTER_ARN, CLUSTER_ID, REGION, SERVICE_NAME, requireNonEmpty, requireUnique } from './private/validation';
-import { DsqlPrivateLinkEndpoint, DsqlPrivateLinkEndpointOptions } from './private-link-endpoint';
-
-/**
- * An Aurora DSQL cluster, created by this library or imported.
- */
-export interface IDsqlCluster extends IResource {
-  /**
-   * The cluster identifier (26 lowercase letters and digits).
-   * @attribute
-   */
-  readonly clusterIdentifier: string;
-
-  /**
-   * The cluster ARN: `arn:<partition>:dsql:<region>:<account>:cluster/<id>`.
-   * @attribute
-   */
-  readonly clusterArn: string;
-
-  /**
-   * The public host name of the cluster: `<id>.dsql.<region>.on.aws`.
-   * @attribute
-   */
-  readonly endpoint: string;
-
-  /**
-   * The PrivateLink service name of the cluster's connection endpoint (`com.amazonaws.<region>.dsql-xxxx`).
-   *
-   * Undefined for an imported cluster whose service name was not given.
-   * @attribute
-   */
-  readonly vpcEndpointServiceName?: string;
-
-  /**
-   * The host name clients use to reach the cluster through an interface VPC endpoint with private DNS:
-   * `<id>.<service-suffix>.<region>.on.aws`.
-   *
-   * Undefined when the service name is unknown.
-   */
-  readonly privateEndpoint?: string;
-
-  /** Grant `dsql:DbConnect` (custom database roles) on this cluster only. */
-  grantConnect(grantee: iam.IGrantable): iam.Grant;
-
-  /** Grant `dsql:DbConnectAdmin` (the `admin` role) on this cluster only. */
-  grantConnectAdmin(grantee: iam.IGrantable): iam.Grant;
-
-  /**
-   * Add a statement to the cluster's resource-based policy.
-   *
-   * For an imported cluster this does nothing and returns `statementAdded: false`.
-   */
-  addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult;
-
-  /**
-   * Let `principalArn` through the principal allow-list of the cluster's resource policy
-   * (`connectConditions.principalArns`), if it has one; no-op otherwise, and for an imported cluster.
-   *
-   * Used by DsqlDatabaseRole for its handler, which must connect as `admin`.
-   */
-  admitPrincipalArn(principalArn: string): void;
-}
+import { DsqlPrivateLinkEndpoint } from './private-link-endpoint';
 
 /**
  * Multi-Region peering of a cluster.
@@ -149,83 +93,97 @@ export interface SecureDsqlClusterProps {
   readonly connectConditions?: DsqlConnectConditions;
 }
 
-/**
- * Attributes to import an existing cluster.
- */
-export interface DsqlClusterAttributes {
-  /** The cluster identifier (26 lowercase letters and digits). */
-  readonly clusterIdentifier: string;
-
-  /**
-   * The PrivateLink service name of the cluster (`aws dsql get-vpc-endpoint-service-name`).
-   *
-   * @default - unknown: the cluster cannot be used with a DsqlPrivateLinkEndpoint
-   */
-  readonly vpcEndpointServiceName?: string;
-
-  /**
-   * The public host name of the cluster.
-   *
-   * @default `<id>.dsql.<region>.on.aws`
-   */
-  readonly endpoint?: string;
-
-  /**
-   * The Region of the cluster.
-   *
-   * @default - the stack's Region
-   */
-  readonly region?: string;
-
-  /**
-   * The account of the cluster.
-   *
-   * @default - the stack's account
-   */
-  readonly account?: string;
-}
-
 abstract class DsqlClusterBase extends Resource implements IDsqlCluster {
   public abstract readonly clusterIdentifier: string;
   public abstract readonly clusterArn: string;
-  public abstract readonly endpoint: string;
+  public abstract readonly clusterEndpoint: string;
   public abstract readonly vpcEndpointServiceName?: string;
-  public abstract readonly privateEndpoint?: string;
+  public abstract readonly clusterPrivateEndpoint?: string;
+  public abstract readonly connectConditions?: DsqlConnectConditions;
 
-  public grantConnect(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: [DB_CONNECT], resourceArns: [this.clusterArn] });
+  /**
+   * Grant the given Aurora DSQL actions on this cluster only (identity policy of the grantee).
+   *
+   * Actions must be `dsql:` actions without wildcards: a wildcard would reach actions you did not mean,
+   * `dsql:DbConnectAdmin` among them.
+   */
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    if (actions.length === 0) {
+      fail(this, 'grant(grantee, ...actions)', actions, 'names no action', 'Name the actions, e.g. grant(fn, "dsql:GetCluster"), or use grantConnect(fn).');
+    }
+    for (const action of actions) {
+      if (Token.isUnresolved(action)) continue;
+      if (!/^dsql:[A-Za-z]+$/.test(action)) {
+        fail(this, 'grant(grantee, ...actions)', action, 'is not an Aurora DSQL action without wildcards',
+          'Name each action exactly, e.g. "dsql:GetCluster" or "dsql:DbConnect" (grantConnect), never "dsql:*" or "*".');
+      }
+    }
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.clusterArn] });
   }
 
+  /** Grant `dsql:DbConnect` (custom database roles) on this cluster only. */
+  public grantConnect(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, DB_CONNECT);
+  }
+
+  /** Grant `dsql:DbConnectAdmin` (the `admin` role) on this cluster only. */
   public grantConnectAdmin(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: [DB_CONNECT_ADMIN], resourceArns: [this.clusterArn] });
+    return this.grant(grantee, DB_CONNECT_ADMIN);
   }
 
   public abstract addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult;
 
-  public admitPrincipalArn(_principalArn: string): void {
-    // No principal allow-list that this library owns.
+  /**
+   * Add a private path to this cluster: an interface VPC endpoint for its connection service on TCP 5432
+   * (a DsqlPrivateLinkEndpoint), created in this cluster's scope.
+   */
+  public addPrivateLinkEndpoint(id: string, options: DsqlPrivateLinkEndpointOptions): IDsqlPrivateLinkEndpoint {
+    return new DsqlPrivateLinkEndpoint(this, id, { ...options, cluster: this });
   }
-}
 
-/**
- * The private host name for a cluster id and service name: `<id>.<suffix>.<region>.on.aws`, where the
- * service name is `com.amazonaws.<region>.<suffix>`.
- */
-export function privateHostName(clusterIdentifier: string, serviceName: string): string {
-  if (!Token.isUnresolved(serviceName)) {
-    const [, , region, suffix] = serviceName.split('.');
-    return `${clusterIdentifier}.${suffix}.${region}.on.aws`;
+  /**
+   * Add a database role on this cluster, mapped to IAM principals (a DsqlDatabaseRole), created in this
+   * cluster's scope.
+   */
+  public addDatabaseRole(id: string, options: DsqlDatabaseRoleOptions): IDsqlDatabaseRole {
+    return new DsqlDatabaseRole(this, id, { ...options, cluster: this });
   }
-  const parts = Fn.split('.', serviceName, 4);
-  return Fn.join('.', [clusterIdentifier, Fn.select(3, parts), Fn.select(2, parts), 'on', 'aws']);
+
+  /**
+   * CloudFormation outputs with the cluster identifier, ARN, public host name and (when known) private host
+   * name: `ClusterIdentifier`, `ClusterArn`, `ClusterEndpoint`, `ClusterPrivateEndpoint`, in this cluster's scope.
+   *
+   * @param options which outputs, and their export names
+   */
+  public addOutputs(options: DsqlClusterOutputsOptions = {}): CfnOutput[] {
+    const prefix = options.exportNamePrefix;
+    if (prefix !== undefined && !Token.isUnresolved(prefix) && !/^[A-Za-z0-9:-]{1,200}$/.test(prefix)) {
+      fail(this, 'addOutputs(options).exportNamePrefix', prefix, 'is not a valid CloudFormation export name prefix',
+        'Use letters, digits, colons and hyphens only, e.g. "Orders-".');
+    }
+    const entries: Array<[string, string, string]> = [
+      ['ClusterIdentifier', this.clusterIdentifier, 'identifier'],
+      ['ClusterArn', this.clusterArn, 'ARN'],
+      ['ClusterEndpoint', this.clusterEndpoint, 'public host name (TCP 5432, TLS)'],
+    ];
+    if ((options.privateEndpoint ?? true) && this.clusterPrivateEndpoint !== undefined) {
+      entries.push(['ClusterPrivateEndpoint', this.clusterPrivateEndpoint, 'host name through an interface VPC endpoint with private DNS (TCP 5432, TLS)']);
+    }
+    return entries.map(([id, value, what]) => new CfnOutput(this, id, {
+      value,
+      description: `Aurora DSQL cluster ${this.node.path}: ${what}`,
+      exportName: prefix === undefined ? undefined : `${prefix}${id}`,
+    }));
+  }
 }
 
 class ImportedDsqlCluster extends DsqlClusterBase {
   public readonly clusterIdentifier: string;
   public readonly clusterArn: string;
-  public readonly endpoint: string;
+  public readonly clusterEndpoint: string;
   public readonly vpcEndpointServiceName?: string;
-  public readonly privateEndpoint?: string;
+  public readonly clusterPrivateEndpoint?: string;
+  public readonly connectConditions?: DsqlConnectConditions;
 
   constructor(scope: Construct, id: string, attrs: DsqlClusterAttributes) {
     super(scope, id, { region: attrs.region, account: attrs.account });
@@ -260,9 +218,17 @@ class ImportedDsqlCluster extends DsqlClusterBase {
       account: this.env.account,
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
-    this.endpoint = attrs.endpoint ?? `${idValue}.dsql.${this.env.region}.on.aws`;
+    const host = attrs.clusterEndpoint;
+    if (host !== undefined && !Token.isUnresolved(host) && !Token.isUnresolved(idValue) && !Token.isUnresolved(this.env.region)
+      && !isDsqlHostNameOf(host, idValue, this.env.region)) {
+      fail(this, 'clusterEndpoint', host, `is not a DSQL host name of cluster ${idValue} in ${this.env.region}`,
+        `Leave clusterEndpoint out (it defaults to ${publicHostName(idValue, this.env.region)}), or give that host name or the cluster's private host name.`);
+    }
+    if (attrs.connectConditions) validateConnectConditions(this, 'connectConditions', attrs.connectConditions);
+    this.clusterEndpoint = host ?? publicHostName(idValue, this.env.region);
     this.vpcEndpointServiceName = attrs.vpcEndpointServiceName;
-    this.privateEndpoint = attrs.vpcEndpointServiceName ? privateHostName(idValue, attrs.vpcEndpointServiceName) : undefined;
+    this.clusterPrivateEndpoint = attrs.vpcEndpointServiceName ? privateHostName(idValue, attrs.vpcEndpointServiceName) : undefined;
+    this.connectConditions = attrs.connectConditions;
   }
 
   public addToResourcePolicy(_statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
@@ -297,8 +263,8 @@ export class SecureDsqlCluster extends DsqlClusterBase {
    */
   public static fromClusterArn(scope: Construct, id: string, clusterArn: string): IDsqlCluster {
     if (!Token.isUnresolved(clusterArn) && !CLUSTER_ARN.test(clusterArn)) {
-      throw new DsqlValidationError(`${scope.node.path}/${id}: clusterArn is not an Aurora DSQL cluster ARN (got ${JSON.stringify(clusterArn)}). `
-        + 'Use arn:<partition>:dsql:<region>:<account>:cluster/<26-character id>.');
+      throw new DsqlValidationError(formatFailure(`${scope.node.path}/${id}`, 'clusterArn', clusterArn, 'is not an Aurora DSQL cluster ARN',
+        'Use arn:<partition>:dsql:<region>:<account>:cluster/<26-character id>.'));
     }
     const parts = Arn.split(clusterArn, ArnFormat.SLASH_RESOURCE_NAME);
     return new ImportedDsqlCluster(scope, id, { clusterIdentifier: parts.resourceName!, region: parts.region, account: parts.account });
@@ -306,16 +272,15 @@ export class SecureDsqlCluster extends DsqlClusterBase {
 
   public readonly clusterIdentifier: string;
   public readonly clusterArn: string;
-  public readonly endpoint: string;
+  public readonly clusterEndpoint: string;
   public readonly vpcEndpointServiceName?: string;
-  public readonly privateEndpoint?: string;
+  public readonly clusterPrivateEndpoint?: string;
   /** The customer-managed key, if any. */
   public readonly encryptionKey?: kms.IKey;
   /** The conditions rendered into the resource policy, if any. */
   public readonly connectConditions?: DsqlConnectConditions;
   /** The L1 resource, for escape hatches. */
   public readonly cfnCluster: dsql.CfnCluster;
-  private readonly admittedPrincipalArns: string[];
   /** The cluster's resource-based policy; statements added here are rendered at synth. */
   public readonly resourcePolicy: iam.PolicyDocument;
 
@@ -336,13 +301,13 @@ export class SecureDsqlCluster extends DsqlClusterBase {
     if (props.multiRegion) this.validateMultiRegion(props.multiRegion);
     if (props.connectConditions) validateConnectConditions(this, 'connectConditions', props.connectConditions);
     this.connectConditions = props.connectConditions;
-    this.admittedPrincipalArns = [...props.connectConditions?.principalArns ?? []];
 
     this.resourcePolicy = new iam.PolicyDocument();
     if (props.connectConditions) {
-      // The principal allow-list is rendered lazily so that admitPrincipalArn can extend it.
+      // The principal allow-list is rendered lazily, so that other constructs of the library can admit the
+      // principals they need (the database-role handler), through the one allow-list mechanism.
       const principalArns = props.connectConditions.principalArns
-        ? Lazy.list({ produce: () => this.admittedPrincipalArns })
+        ? PrincipalAllowList.register(this, 'connectConditions.principalArns', props.connectConditions.principalArns).lazy()
         : undefined;
       this.resourcePolicy.addStatements(...this.renderConditions({ ...props.connectConditions, principalArns }));
     }
@@ -368,9 +333,9 @@ export class SecureDsqlCluster extends DsqlClusterBase {
 
     this.clusterIdentifier = this.cfnCluster.attrIdentifier;
     this.clusterArn = this.cfnCluster.attrResourceArn;
-    this.endpoint = this.cfnCluster.attrEndpoint;
+    this.clusterEndpoint = this.cfnCluster.attrEndpoint;
     this.vpcEndpointServiceName = this.cfnCluster.attrVpcEndpointServiceName;
-    this.privateEndpoint = this.cfnCluster.attrVpcEndpoint;
+    this.clusterPrivateEndpoint = this.cfnCluster.attrVpcEndpoint;
 
     this.node.addValidation({ validate: () => this.validatePolicy() });
   }
@@ -394,36 +359,10 @@ export class SecureDsqlCluster extends DsqlClusterBase {
   }
 
   /**
-   * Add a database role on this cluster, mapped to IAM principals (a DsqlDatabaseRole).
-   */
-  public addDatabaseRole(id: string, options: DsqlDatabaseRoleOptions): DsqlDatabaseRole {
-    return new DsqlDatabaseRole(this, id, { ...options, cluster: this });
-  }
-
-  /**
-   * Add a private path to this cluster: an interface VPC endpoint for its connection service on TCP 5432
-   * (a DsqlPrivateLinkEndpoint), created in this cluster's scope.
-   */
-  public addPrivateLinkEndpoint(id: string, options: DsqlPrivateLinkEndpointOptions): DsqlPrivateLinkEndpoint {
-    return new DsqlPrivateLinkEndpoint(this, id, { ...options, cluster: this });
-  }
-
-  /**
    * Render the conditions for the resource policy. When they alone would exceed the policy quota and every
    * source IP is known, the CIDR blocks are first merged into the fewest blocks that cover exactly the same
    * addresses (never more), as DsqlConnectPolicy does; an info annotation says so.
    */
-  /**
-   * Let `principalArn` through `connectConditions.principalArns`, if set (no-op otherwise). An info
-   * annotation records each principal admitted this way.
-   */
-  public admitPrincipalArn(principalArn: string): void {
-    if (!this.connectConditions?.principalArns || this.admittedPrincipalArns.includes(principalArn)) return;
-    this.admittedPrincipalArns.push(principalArn);
-    Annotations.of(this).addInfo(`connectConditions.principalArns: admitted ${Token.isUnresolved(principalArn) ? 'a role of this app' : principalArn} `
-      + '(the handler of a DsqlDatabaseRole, which must connect as admin).');
-  }
-
   private renderConditions(conditions: DsqlConnectConditions): iam.PolicyStatement[] {
     const render = (c: DsqlConnectConditions) => renderConnectConditions(c, { resources: ['*'], principal: new iam.AnyPrincipal() });
     const fits = (c: DsqlConnectConditions) =>
@@ -501,12 +440,13 @@ export class SecureDsqlCluster extends DsqlClusterBase {
 
   private validatePolicy(): string[] {
     if (this.resourcePolicy.isEmpty) return [];
-    const errors = this.resourcePolicy.validateForResourcePolicy();
+    const errors = this.resourcePolicy.validateForResourcePolicy().map((problem) => failureMessage(this, 'addToResourcePolicy(statement)',
+      problem, 'makes a statement that is not valid in a resource-based policy', 'Give every statement a principal and at least one action and resource.'));
     const length = policyLength(Stack.of(this), this.resourcePolicy);
     if (length > QUOTAS.clusterPolicy) {
-      errors.push(`connectConditions/addToResourcePolicy: the cluster resource policy is ${length} characters, over the Aurora DSQL `
-        + `quota of ${QUOTAS.clusterPolicy}. Merge CIDR blocks, trust whole VPCs instead of many endpoints, or move per-principal `
-        + 'rules into identity policies (DsqlConnectPolicy).');
+      errors.push(failureMessage(this, 'connectConditions/addToResourcePolicy', `${length} characters`,
+        `make a cluster resource policy over the Aurora DSQL quota of ${QUOTAS.clusterPolicy} characters`,
+        'Merge CIDR blocks, trust whole VPCs instead of many endpoints, or move per-principal rules into identity policies (DsqlConnectPolicy).'));
     }
     return errors;
   }

@@ -1,13 +1,11 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { IDsqlCluster } from './cluster';
-import {
-  DB_CONNECT, DB_CONNECT_ADMIN, DsqlConnectConditions,
-  mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions,
-} from './connect-conditions';
+import type { IDsqlCluster } from './cluster-ref';
+import type { DsqlConnectConditions } from './connect-conditions';
+import { DB_CONNECT, DB_CONNECT_ADMIN, mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions } from './private/conditions';
 import { fail } from './private/errors';
-import { QUOTAS, policyLength } from './private/quota';
+import { QUOTAS, managedPolicyQuotaProblems, policyLength } from './private/quota';
 
 /** IAM attaches at most this many managed policies to one role, user or group by default. */
 const ATTACHED_POLICIES_DEFAULT = 10;
@@ -324,13 +322,6 @@ export class DsqlConnectPolicy extends Construct {
 
   /** Synth-time check: statements added later (managedPolicies[i].addStatements) must still fit. */
   private validateQuota(): string[] {
-    const stack = Stack.of(this);
-    return this.managedPolicies.flatMap((p) => {
-      const length = policyLength(stack, p.document);
-      return length > QUOTAS.managedPolicy
-        ? [`${p.node.path}: the managed policy is ${length} characters, over the IAM quota of ${QUOTAS.managedPolicy} (whitespace not counted). `
-          + 'Move the statements you added to another policy.']
-        : [];
-    });
+    return this.managedPolicies.flatMap((p) => managedPolicyQuotaProblems(p, p, 'Move the statements you added to another policy.'));
   }
 }

@@ -3,167 +3,17 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct, IConstruct } from 'constructs';
-import type { IDsqlCluster } from './cluster';
-import type { DsqlConnectConditions } from './connect-conditions';
+import { Construct } from 'constructs';
+import type { IDsqlCluster } from './cluster-ref';
+import { DsqlDatabaseRoleOptions, DsqlSchemaPrivileges, DsqlTablePrivilege, IDsqlDatabaseRole } from './database-role-ref';
+import type { IDsqlConnectionEndpoint } from './endpoint-ref';
 import { DatabaseRoleResourceProperties, RESOURCE_TYPE } from './handlers/database-role/properties';
 import { DatabaseRoleFunction } from './handlers/database-role-function';
+import { admitPrincipal } from './private/allow-list';
 import { fail } from './private/errors';
 import { acknowledgeCustomResourceFunctions } from './private/nag';
 import { QUOTAS } from './private/quota';
 import { principalArnProblem, roleNameProblem, schemaNameProblem } from './private/sql-identifiers';
-
-/**
- * A privilege on the tables of a schema.
- */
-export enum DsqlTablePrivilege {
-  /** Read rows. */
-  SELECT = 'SELECT',
-  /** Add rows. */
-  INSERT = 'INSERT',
-  /** Change rows. */
-  UPDATE = 'UPDATE',
-  /** Remove rows. */
-  DELETE = 'DELETE',
-}
-
-/**
- * The privileges of a database role on one schema.
- *
- * The role always receives `USAGE` on the schema. Table privileges are granted with
- * `GRANT … ON ALL TABLES IN SCHEMA`, which covers the tables that exist when the resource is created or
- * updated: tables created later need another deployment (Aurora DSQL has no `ALTER DEFAULT PRIVILEGES`).
- */
-export interface DsqlSchemaPrivileges {
-  /**
-   * The schema: a lower-case PostgreSQL identifier (letters, digits, underscores) that exists on the cluster
-   * when the role is deployed. System schemas (`pg_*`, `information_schema`, `sys`) are refused.
-   */
-  readonly schema: string;
-
-  /**
-   * Privileges on every table of the schema (`GRANT <privileges> ON ALL TABLES IN SCHEMA`).
-   *
-   * @default - none: `USAGE` on the schema only
-   */
-  readonly tables?: DsqlTablePrivilege[];
-
-  /**
-   * Whether the role may create objects in the schema (`GRANT CREATE ON SCHEMA`), e.g. for a migration role.
-   *
-   * @default false
-   */
-  readonly allowCreate?: boolean;
-}
-
-/**
- * A PrivateLink endpoint through which DsqlDatabaseRole reaches a cluster.
- *
- * `DsqlPrivateLinkEndpoint` implements it.
- */
-export interface IDsqlConnectionEndpoint extends ec2.IConnectable, IConstruct {
-  /** The VPC of the endpoint. */
-  readonly vpc: ec2.IVpc;
-
-  /** The private host name a client in the VPC uses to reach `cluster` through this endpoint. */
-  hostNameFor(cluster: IDsqlCluster): string;
-
-  /**
-   * Let `principalArn` through the endpoint's principal allow-list, if the endpoint has one (no-op otherwise).
-   */
-  admitPrincipalArn(principalArn: string): void;
-}
-
-/**
- * Options of a DsqlDatabaseRole, without the cluster (see `SecureDsqlCluster.addDatabaseRole`).
- */
-export interface DsqlDatabaseRoleOptions {
-  /**
-   * The name of the database role: a lower-case PostgreSQL identifier of at most 63 bytes (letters, digits,
-   * underscores; not starting with a digit). `admin`, `postgres`, `public`, names starting with `pg_`,
-   * `aws_`, `dsql_`, `rds_` or `sys_`, and PostgreSQL reserved key words are refused.
-   *
-   * Layer: database (`CREATE ROLE … WITH LOGIN`). Changing it creates a new role and removes the old one.
-   */
-  readonly roleName: string;
-
-  /**
-   * IAM roles or users (or anything whose grant principal is one, such as a Lambda function) that may log in
-   * as this database role: each is mapped with `AWS IAM GRANT <role> TO '<arn>'`.
-   *
-   * Layer: database only. The principal also needs `dsql:DbConnect` on the cluster in its identity policy:
-   * `grantConnect(grantee)` does both in one call.
-   *
-   * The principals (with `principalArns` and those added by `grantConnect`) are the complete list: a mapping
-   * of this role to any other ARN is revoked on every deployment.
-   *
-   * @default - none
-   */
-  readonly principals?: iam.IGrantable[];
-
-  /**
-   * ARNs of IAM roles or users (`arn:<partition>:iam::<account>:role/<name>` or `:user/<name>`) that may log
-   * in as this database role, for principals not defined in this app.
-   *
-   * Layer: database only (see `principals`).
-   *
-   * @default - none
-   */
-  readonly principalArns?: string[];
-
-  /**
-   * Privileges of the role on schemas of the `postgres` database. Privileges removed from this list are
-   * revoked on the next deployment.
-   *
-   * Layer: database (`GRANT` / `REVOKE`).
-   *
-   * @default - no privileges: the role can log in and use what `PUBLIC` may use
-   */
-  readonly schemaPrivileges?: DsqlSchemaPrivileges[];
-
-  /**
-   * What happens to the database role when this resource leaves the stack (or is replaced).
-   *
-   * `DESTROY` unmaps every IAM principal, revokes the declared privileges and drops the role, so that no
-   * principal keeps access to the database; it fails when the role owns objects (reassign them first).
-   * `RETAIN` keeps the role with its mappings and privileges.
-   *
-   * @default RemovalPolicy.DESTROY
-   */
-  readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * An interface VPC endpoint of the cluster's connection service. The handler runs in the endpoint's VPC,
-   * connects to the cluster's private host name through it, and its security group is allowed to the
-   * endpoint's on 5432. Needed for a cluster that blocks public access.
-   *
-   * @default - the handler connects to the public endpoint (from `vpc` when given)
-   */
-  readonly endpoint?: IDsqlConnectionEndpoint;
-
-  /**
-   * The VPC to run the handler in. Without `endpoint`, the handler connects to the cluster's public endpoint,
-   * so the subnets need a route to the internet (a NAT gateway).
-   *
-   * @default - the endpoint's VPC when `endpoint` is given, else no VPC
-   */
-  readonly vpc?: ec2.IVpc;
-
-  /**
-   * Where to place the handler in the VPC.
-   *
-   * @default - the VPC's private subnets
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * Security groups of the handler.
-   *
-   * @default - a new security group whose only outbound rule is TCP 5432 (to the endpoint's security group
-   * with `endpoint`, else to any IPv4 address)
-   */
-  readonly securityGroups?: ec2.ISecurityGroup[];
-}
 
 /**
  * Properties of a DsqlDatabaseRole.
@@ -185,7 +35,7 @@ const TABLE_PRIVILEGE_VALUES = Object.values(DsqlTablePrivilege) as string[];
  *
  * @resource Custom::DsqlDatabaseRole
  */
-export class DsqlDatabaseRole extends Resource {
+export class DsqlDatabaseRole extends Resource implements IDsqlDatabaseRole {
   /** The name of the database role. */
   public readonly roleName: string;
 
@@ -244,8 +94,9 @@ export class DsqlDatabaseRole extends Resource {
     this.cluster.grantConnectAdmin(this.handlerFunction);
     // The handler must connect: admit its role where principal allow-lists would otherwise deny it.
     const handlerRoleArn = this.handlerFunction.role!.roleArn;
-    this.cluster.admitPrincipalArn(handlerRoleArn);
-    endpoint?.admitPrincipalArn(handlerRoleArn);
+    const reason = 'the handler of a DsqlDatabaseRole, which must connect as admin';
+    admitPrincipal(this.cluster, handlerRoleArn, reason);
+    if (endpoint) admitPrincipal(endpoint, handlerRoleArn, reason);
     if (endpoint) endpoint.connections.allowDefaultPortFrom(this.handlerFunction, 'DsqlDatabaseRole handler to the cluster');
 
     const provider = new cr.Provider(this, 'Provider', { onEventHandler: this.handlerFunction });
@@ -253,7 +104,7 @@ export class DsqlDatabaseRole extends Resource {
     acknowledgeCustomResourceFunctions(this.handlerFunction, provider, { handlerInVpc: vpc !== undefined });
 
     const properties: DatabaseRoleResourceProperties = {
-      Endpoint: endpoint ? endpoint.hostNameFor(this.cluster) : this.cluster.endpoint,
+      Endpoint: endpoint ? endpoint.hostNameFor(this.cluster) : this.cluster.clusterEndpoint,
       Region: this.cluster.env.region,
       ClusterIdentifier: this.cluster.clusterIdentifier,
       RoleName: props.roleName,
@@ -351,7 +202,7 @@ export class DsqlDatabaseRole extends Resource {
    * reached through one: without `endpoint` the handler would fail at deploy time, so fail at synth.
    */
   private checkReachable(endpoint: IDsqlConnectionEndpoint | undefined): void {
-    const conditions = (this.cluster as { connectConditions?: DsqlConnectConditions }).connectConditions;
+    const conditions = this.cluster.connectConditions;
     if (endpoint || !conditions || conditions.sourceIps) return;
     if (conditions.blockPublicAccess || conditions.sourceVpcIds || conditions.sourceVpcEndpointIds) {
       fail(this, 'endpoint', undefined,

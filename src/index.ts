@@ -1,6 +1,20 @@
-export * from './connect-conditions';
-export * from './cluster';
-export * from './database-role';
-export * from './connect-policy';
-export * from './private-path-policy';
-export * from './private-link-endpoint';
+// The public surface of secure-dsql, named: constructs, their props and attribute structs, enums and
+// interfaces. Everything else (renderers, validators, quotas, constants) lives under src/private/ and is not
+// exported. See docs/ARCHITECTURE.md, "Public surface".
+
+export type { DsqlClusterAttributes, DsqlClusterOutputsOptions, IDsqlCluster } from './cluster-ref';
+export type { DsqlMultiRegionOptions, SecureDsqlClusterProps } from './cluster';
+export { SecureDsqlCluster } from './cluster';
+export type { DsqlConnectConditions } from './connect-conditions';
+export type { DsqlConnectPolicyProps } from './connect-policy';
+export { DsqlConnectPolicy } from './connect-policy';
+export type { DsqlDatabaseRoleOptions, DsqlSchemaPrivileges, IDsqlDatabaseRole } from './database-role-ref';
+export { DsqlTablePrivilege } from './database-role-ref';
+export type { DsqlDatabaseRoleProps } from './database-role';
+export { DsqlDatabaseRole } from './database-role';
+export type { DsqlNetworkAclOptions, DsqlPrivateLinkEndpointOptions, IDsqlConnectionEndpoint, IDsqlPrivateLinkEndpoint } from './endpoint-ref';
+export { DsqlErrors } from './errors';
+export type { DsqlPrivateLinkEndpointProps } from './private-link-endpoint';
+export { DsqlPrivateLinkEndpoint } from './private-link-endpoint';
+export type { DsqlPrivatePathAdminPolicyProps, DsqlPrivatePathGuardrailProps } from './private-path-policy';
+export { DsqlPrivatePathAdminPolicy, DsqlPrivatePathGuardrail } from './private-path-policy';

@@ -1,19 +1,18 @@
 import { Annotations, CfnOutput, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, IConstruct } from 'constructs';
-// Runtime import of a function only (used at call time, never at module load): cluster.ts imports this
-// file at runtime too, and a cycle between the two is safe as long as neither uses the other at load time.
-import { privateHostName } from './cluster';
-import type { IDsqlCluster } from './cluster';
-import { CONNECT_ACTIONS, renderConnectConditions } from './connect-conditions';
-import type { IDsqlConnectionEndpoint } from './database-role';
-import { cidrProblem, isAnyAddress, isPrivateCidr } from './private/cidr';
+import { Construct } from 'constructs';
+import type { IDsqlCluster } from './cluster-ref';
+import type { DsqlNetworkAclOptions, DsqlPrivateLinkEndpointOptions, IDsqlPrivateLinkEndpoint } from './endpoint-ref';
+import { PrincipalAllowList } from './private/allow-list';
+import { CONNECT_ACTIONS, renderConnectConditions } from './private/conditions';
 import { fail, failureMessage, show } from './private/errors';
+import { privateHostName } from './private/host-names';
 import { planNaclRules, quotaCount } from './private/nacl';
+import { tagPrivatePath } from './private/private-path-tag';
 import { QUOTAS, policyLength } from './private/quota';
+import { checkClientCidr, checkPeer, securityGroupProblems } from './private/security-group-rules';
 import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
-import { DsqlPrivatePathAdminPolicy } from './private-path-policy';
 
 /** The PostgreSQL port of the Aurora DSQL connection endpoint. */
 const DSQL_PORT = 5432;
@@ -24,116 +23,6 @@ const MANAGEMENT_PORT = 443;
  * The read-only management actions the management endpoint admits by default.
  */
 const DEFAULT_MANAGEMENT_ACTIONS = ['dsql:GetCluster', 'dsql:GetVpcEndpointServiceName', 'dsql:ListClusters', 'dsql:ListTagsForResource'];
-
-/**
- * A network ACL on the endpoint subnets.
- */
-export interface DsqlNetworkAclOptions {
-  /**
-   * The client networks admitted: TCP 5432 (and 443 with the management endpoint) inbound from these
-   * blocks, and the return traffic (TCP 1024-65535) outbound to them. Everything else is denied.
-   *
-   * Private ranges only (RFC 1918, 100.64.0.0/10, fc00::/7). Adjacent and overlapping blocks are merged,
-   * so the ACL has the fewest rules that admit exactly these addresses.
-   */
-  readonly allowedCidrs: string[];
-
-  /**
-   * The network ACL rule quota of your account, per direction (and per IP family). Synth fails when the
-   * merged blocks need more rules than this.
-   *
-   * AWS allows 20 rules per direction by default and 40 at most (quota increase).
-   *
-   * @default 20
-   */
-  readonly maxRulesPerDirection?: number;
-}
-
-/**
- * Options of a DsqlPrivateLinkEndpoint, without the cluster (see `SecureDsqlCluster.addPrivateLinkEndpoint`).
- */
-export interface DsqlPrivateLinkEndpointOptions {
-  /** The VPC to create the interface endpoint in. */
-  readonly vpc: ec2.IVpc;
-
-  /**
-   * Where to place the endpoint's network interfaces: one subnet per Availability Zone is used.
-   *
-   * @default - the VPC's private subnets (with egress), else its isolated subnets; never public ones
-   */
-  readonly subnets?: ec2.SubnetSelection;
-
-  /**
-   * Clients admitted on TCP 5432, e.g. Lambda functions, ECS services or security groups. Written to the
-   * endpoint's security group as security-group-to-security-group rules (the client's security group
-   * gets the matching egress rule). A CIDR peer (`ec2.Peer.ipv4(...)`) must be a private range;
-   * `0.0.0.0/0` and `::/0` are refused.
-   *
-   * Layer: network (security group). Add more later with `allowFrom(client)` or `connections`.
-   *
-   * @default - no client: nothing can reach the endpoint until you allow one
-   */
-  readonly allowedClients?: ec2.IConnectable[];
-
-  /**
-   * IAM role or user ARNs that may connect through this endpoint (`aws:PrincipalArn`, `*` wildcards
-   * allowed). Every other principal is denied by the endpoint policy, whatever its identity policy says.
-   *
-   * Layer: endpoint policy — binds everyone who uses this endpoint, and no one who does not.
-   *
-   * @default - any principal of the clusters' accounts (identity and cluster policies decide)
-   */
-  readonly allowedPrincipalArns?: string[];
-
-  /**
-   * A network ACL on the endpoint subnets that admits TCP 5432 from the named CIDR blocks only.
-   *
-   * A subnet has exactly one network ACL, and it applies to everything in the subnet, not only to the
-   * endpoint: other resources in these subnets lose every other traffic that crosses the subnet
-   * boundary. Use dedicated subnets for the endpoint when you enable this. Traffic between resources
-   * of the same subnet does not cross the ACL.
-   *
-   * Layer: network (subnet).
-   *
-   * @default - no network ACL (the subnets keep theirs)
-   */
-  readonly networkAcl?: DsqlNetworkAclOptions;
-
-  /**
-   * Whether the cluster host names (`<id>.<service-suffix>.<region>.on.aws`) resolve to the endpoint
-   * inside the VPC. Without it, clients need their own DNS record for that name (the token is signed for
-   * that same host name).
-   *
-   * @default true
-   */
-  readonly privateDnsEnabled?: boolean;
-
-  /**
-   * Also create an interface endpoint for the Aurora DSQL management API (`com.amazonaws.<region>.dsql`,
-   * TCP 443), in the same subnets, with its own security group (no ingress: allow clients through
-   * `managementEndpoint.connections`) and its own endpoint policy (`managementActions`).
-   *
-   * @default false
-   */
-  readonly managementEndpoint?: boolean;
-
-  /**
-   * The management actions the management endpoint's policy admits, for principals of the stack's account
-   * (and only `allowedPrincipalArns` when set).
-   *
-   * @default - read-only: dsql:GetCluster, dsql:GetVpcEndpointServiceName, dsql:ListClusters, dsql:ListTagsForResource
-   */
-  readonly managementActions?: string[];
-
-  /**
-   * The security group of the endpoint's network interfaces.
-   *
-   * Rules from CIDR blocks are checked at synth like `allowedClients`.
-   *
-   * @default - a new security group with no ingress rule and no egress rule
-   */
-  readonly securityGroup?: ec2.ISecurityGroup;
-}
 
 /**
  * Properties of a DsqlPrivateLinkEndpoint.
@@ -157,7 +46,7 @@ export interface DsqlPrivateLinkEndpointProps extends DsqlPrivateLinkEndpointOpt
  *
  * @resource AWS::EC2::VPCEndpoint
  */
-export class DsqlPrivateLinkEndpoint extends Resource implements ec2.IConnectable, IDsqlConnectionEndpoint {
+export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLinkEndpoint {
   /** The VPC the endpoint is in. */
   public readonly vpc: ec2.IVpc;
   /** The security group connections of the endpoint; the default port is 5432. */
@@ -178,8 +67,7 @@ export class DsqlPrivateLinkEndpoint extends Resource implements ec2.IConnectabl
   public readonly managementEndpoint?: ec2.InterfaceVpcEndpoint;
 
   private readonly clusters: IDsqlCluster[] = [];
-  private readonly admittedPrincipalArns: string[];
-  private readonly restrictsPrincipals: boolean;
+  private readonly principalAllowList?: PrincipalAllowList;
   private readonly connectPolicy = new iam.PolicyDocument();
   private readonly allowConnect: iam.PolicyStatement;
   private readonly managementPolicy?: iam.PolicyDocument;
@@ -187,38 +75,11 @@ export class DsqlPrivateLinkEndpoint extends Resource implements ec2.IConnectabl
   constructor(scope: Construct, id: string, props: DsqlPrivateLinkEndpointProps) {
     super(scope, id);
     this.vpc = props.vpc;
-
-    const serviceName = props.cluster.vpcEndpointServiceName;
-    this.checkClusterRegion('cluster', props.cluster);
-    if (serviceName === undefined) {
-      fail(this, 'cluster', props.cluster.node.path, 'has no vpcEndpointServiceName, so the endpoint does not know which service to connect to',
-        'Import the cluster with SecureDsqlCluster.fromClusterAttributes(scope, id, { clusterIdentifier, vpcEndpointServiceName }), '
-        + 'with the value of `aws dsql get-vpc-endpoint-service-name --identifier <id>`.');
-    }
-    this.serviceName = serviceName;
-
-    requireNonEmpty(this, 'allowedClients', props.allowedClients,
-      'Leave allowedClients out and call allowFrom(client) later, or list at least one client.');
-    if (props.allowedPrincipalArns) {
-      requireNonEmpty(this, 'allowedPrincipalArns', props.allowedPrincipalArns,
-        'Leave allowedPrincipalArns out to let identity and cluster policies decide, or list at least one principal.');
-      validatePattern(this, 'allowedPrincipalArns', props.allowedPrincipalArns, IAM_PRINCIPAL_ARN,
-        'an IAM role or user ARN', 'arn:aws:iam::123456789012:role/app');
-      requireUnique(this, 'allowedPrincipalArns', props.allowedPrincipalArns);
-    }
+    this.serviceName = this.serviceNameOf(props.cluster);
+    this.validateProps(props);
 
     const privateDns = props.privateDnsEnabled ?? true;
-    if (privateDns && props.vpc instanceof ec2.Vpc && !(props.vpc.dnsHostnamesEnabled && props.vpc.dnsSupportEnabled)) {
-      fail(this, 'privateDnsEnabled', true, 'needs DNS support and DNS host names in the VPC, which are off',
-        'Create the VPC with enableDnsHostnames: true and enableDnsSupport: true, or set privateDnsEnabled: false and publish the host names yourself.');
-    }
-    if (!privateDns) {
-      Annotations.of(this).addWarningV2('secure-dsql:private-dns-off',
-        'privateDnsEnabled is false: the cluster host names do not resolve to this endpoint. Clients need a DNS record for '
-        + 'hostNameFor(cluster) that points at the endpoint, because the token is signed for that host name.');
-    }
-
-    const subnets = this.selectSubnets(props.vpc, props.subnets);
+    const subnets = this.selectSubnets(props.vpc, this.subnetSelection(props));
 
     this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -235,23 +96,18 @@ export class DsqlPrivateLinkEndpoint extends Resource implements ec2.IConnectabl
         StringEquals: { 'aws:PrincipalAccount': Lazy.list({ produce: () => this.accounts() }) },
       },
     });
-    this.admittedPrincipalArns = [...props.allowedPrincipalArns ?? []];
-    this.restrictsPrincipals = props.allowedPrincipalArns !== undefined;
-    // Rendered lazily so that admitPrincipalArn can extend the allow-list.
-    const principalArns = Lazy.list({ produce: () => this.admittedPrincipalArns });
-    const principalRestriction = (actions: string[]) => (props.allowedPrincipalArns
-      ? renderConnectConditions({ principalArns }, {
-        actions, resources: ['*'], principal: new iam.StarPrincipal(),
-      })
-      : []);
+    if (props.allowedPrincipalArns) {
+      // Rendered lazily, so that the library can admit the principals it needs (the database-role handler).
+      this.principalAllowList = PrincipalAllowList.register(this, 'allowedPrincipalArns', props.allowedPrincipalArns);
+    }
     // The same statement objects go into the endpoint's policy and into connectPolicy (kept to measure
     // the policy at synth), so that addCluster's addResources reaches both.
-    const connectStatements = [this.allowConnect, ...principalRestriction([...CONNECT_ACTIONS])];
+    const connectStatements = [this.allowConnect, ...this.principalRestriction([...CONNECT_ACTIONS])];
     this.connectPolicy.addStatements(...connectStatements);
 
     this.endpoint = new ec2.InterfaceVpcEndpoint(this, 'Resource', {
       vpc: props.vpc,
-      service: new ec2.InterfaceVpcEndpointService(serviceName, DSQL_PORT),
+      service: new ec2.InterfaceVpcEndpointService(this.serviceName, DSQL_PORT),
       privateDnsEnabled: privateDns,
       open: false,
       securityGroups: [this.securityGroup],
@@ -261,7 +117,7 @@ export class DsqlPrivateLinkEndpoint extends Resource implements ec2.IConnectabl
     this.vpcEndpointId = this.endpoint.vpcEndpointId;
     // Mark the endpoint as part of the cluster's private path, so that a DsqlPrivatePathAdminPolicy may
     // create and modify it (ec2:ModifyVpcEndpoint can only be scoped by a resource tag).
-    DsqlPrivatePathAdminPolicy.tagEndpoint(this.endpoint, props.cluster);
+    tagPrivatePath(this.endpoint, this.serviceName);
 
     this.addCluster(props.cluster);
     this.hostName = this.hostNameFor(props.cluster);
@@ -269,36 +125,9 @@ export class DsqlPrivateLinkEndpoint extends Resource implements ec2.IConnectabl
     for (const client of props.allowedClients ?? []) this.admit('allowedClients', client);
 
     if (props.managementEndpoint) {
-      const managementActions = props.managementActions ?? DEFAULT_MANAGEMENT_ACTIONS;
-      this.validateManagementActions(managementActions);
-      const sg = new ec2.SecurityGroup(this, 'ManagementSecurityGroup', {
-        vpc: props.vpc,
-        description: 'Aurora DSQL management endpoint: TCP 443 from the allowed clients only',
-        allowAllOutbound: false,
-      });
-      const managementStatements = [
-        new iam.PolicyStatement({
-          sid: 'AllowManagementActions',
-          principals: [new iam.StarPrincipal()],
-          actions: [...managementActions],
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:PrincipalAccount': Stack.of(this).account } },
-        }),
-        ...principalRestriction(['dsql:*']),
-      ];
-      this.managementPolicy = new iam.PolicyDocument({ statements: managementStatements });
-      this.managementEndpoint = new ec2.InterfaceVpcEndpoint(this, 'ManagementEndpoint', {
-        vpc: props.vpc,
-        service: ec2.InterfaceVpcEndpointAwsService.DSQL_MANAGEMENT,
-        privateDnsEnabled: privateDns,
-        open: false,
-        securityGroups: [sg],
-        subnets: { subnets },
-      });
-      for (const st of managementStatements) this.managementEndpoint.addToPolicy(st);
-    } else if (props.managementActions) {
-      fail(this, 'managementActions', props.managementActions, 'is set but managementEndpoint is not',
-        'Set managementEndpoint: true, or drop managementActions.');
+      const management = this.createManagementEndpoint(props, subnets, privateDns);
+      this.managementEndpoint = management.endpoint;
+      this.managementPolicy = management.policy;
     }
 
     if (props.networkAcl) {
@@ -358,7 +187,7 @@ export class DsqlPrivateLinkEndpoint extends Resource implements ec2.IConnectabl
       fail(this, 'hostNameFor(cluster)', cluster.node.path, 'is not served by this endpoint',
         'Add it with addCluster(cluster) first, or ask the endpoint that serves it.');
     }
-    return served.privateEndpoint ?? privateHostName(served.clusterIdentifier, this.serviceName);
+    return served.clusterPrivateEndpoint ?? privateHostName(served.clusterIdentifier, this.serviceName);
   }
 
   /**
@@ -375,17 +204,6 @@ export class DsqlPrivateLinkEndpoint extends Resource implements ec2.IConnectabl
       value,
       description: `Host name of Aurora DSQL cluster ${target.node.path} through PrivateLink endpoint ${this.node.path} (TCP ${DSQL_PORT}, TLS)`,
     });
-  }
-
-  /**
-   * Let `principalArn` through `allowedPrincipalArns`, if set (no-op otherwise). An info annotation records
-   * each principal admitted this way (DsqlDatabaseRole admits its handler's role).
-   */
-  public admitPrincipalArn(principalArn: string): void {
-    if (!this.restrictsPrincipals || this.admittedPrincipalArns.includes(principalArn)) return;
-    this.admittedPrincipalArns.push(principalArn);
-    Annotations.of(this).addInfo(`allowedPrincipalArns: admitted ${Token.isUnresolved(principalArn) ? 'a role of this app' : principalArn} `
-      + '(the handler of a DsqlDatabaseRole, which must connect as admin).');
   }
 
   /**
@@ -418,6 +236,92 @@ export class DsqlPrivateLinkEndpoint extends Resource implements ec2.IConnectabl
       if (!seen.includes(account)) seen.push(account);
     }
     return seen;
+  }
+
+  /** The connection service name of the first cluster, which every served cluster must share. */
+  private serviceNameOf(cluster: IDsqlCluster): string {
+    this.checkClusterRegion('cluster', cluster);
+    const serviceName = cluster.vpcEndpointServiceName;
+    if (serviceName === undefined) {
+      fail(this, 'cluster', cluster.node.path, 'has no vpcEndpointServiceName, so the endpoint does not know which service to connect to',
+        'Import the cluster with SecureDsqlCluster.fromClusterAttributes(scope, id, { clusterIdentifier, vpcEndpointServiceName }), '
+        + 'with the value of `aws dsql get-vpc-endpoint-service-name --identifier <id>`.');
+    }
+    return serviceName;
+  }
+
+  private validateProps(props: DsqlPrivateLinkEndpointProps): void {
+    requireNonEmpty(this, 'allowedClients', props.allowedClients,
+      'Leave allowedClients out and call allowFrom(client) later, or list at least one client.');
+    if (props.allowedPrincipalArns) {
+      requireNonEmpty(this, 'allowedPrincipalArns', props.allowedPrincipalArns,
+        'Leave allowedPrincipalArns out to let identity and cluster policies decide, or list at least one principal.');
+      validatePattern(this, 'allowedPrincipalArns', props.allowedPrincipalArns, IAM_PRINCIPAL_ARN,
+        'an IAM role or user ARN', 'arn:aws:iam::123456789012:role/app');
+      requireUnique(this, 'allowedPrincipalArns', props.allowedPrincipalArns);
+    }
+    const privateDns = props.privateDnsEnabled ?? true;
+    if (privateDns && props.vpc instanceof ec2.Vpc && !(props.vpc.dnsHostnamesEnabled && props.vpc.dnsSupportEnabled)) {
+      fail(this, 'privateDnsEnabled', true, 'needs DNS support and DNS host names in the VPC, which are off',
+        'Create the VPC with enableDnsHostnames: true and enableDnsSupport: true, or set privateDnsEnabled: false and publish the host names yourself.');
+    }
+    if (!privateDns) {
+      Annotations.of(this).addWarningV2('secure-dsql:private-dns-off',
+        'privateDnsEnabled is false: the cluster host names do not resolve to this endpoint. Clients need a DNS record for '
+        + 'hostNameFor(cluster) that points at the endpoint, because the token is signed for that host name.');
+    }
+    if (props.managementActions && !props.managementEndpoint) {
+      fail(this, 'managementActions', props.managementActions, 'is set but managementEndpoint is not',
+        'Set managementEndpoint: true, or drop managementActions.');
+    }
+  }
+
+  /** `vpcSubnets`, or the deprecated `subnets`; both at once is refused. */
+  private subnetSelection(props: DsqlPrivateLinkEndpointOptions): ec2.SubnetSelection | undefined {
+    if (props.vpcSubnets && props.subnets) {
+      fail(this, 'subnets', props.subnets, 'is given together with vpcSubnets (they are the same setting)',
+        'Keep vpcSubnets only: subnets is its deprecated spelling.');
+    }
+    return props.vpcSubnets ?? props.subnets;
+  }
+
+  /** The principal Deny of `allowedPrincipalArns` for `actions`, or nothing when no allow-list is set. */
+  private principalRestriction(actions: string[]): iam.PolicyStatement[] {
+    if (!this.principalAllowList) return [];
+    return renderConnectConditions({ principalArns: this.principalAllowList.lazy() }, {
+      actions, resources: ['*'], principal: new iam.StarPrincipal(),
+    });
+  }
+
+  /** The interface endpoint of the management API (TCP 443), with its own security group and policy. */
+  private createManagementEndpoint(props: DsqlPrivateLinkEndpointProps, subnets: ec2.ISubnet[], privateDns: boolean) {
+    const managementActions = props.managementActions ?? DEFAULT_MANAGEMENT_ACTIONS;
+    this.validateManagementActions(managementActions);
+    const sg = new ec2.SecurityGroup(this, 'ManagementSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Aurora DSQL management endpoint: TCP 443 from the allowed clients only',
+      allowAllOutbound: false,
+    });
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'AllowManagementActions',
+        principals: [new iam.StarPrincipal()],
+        actions: [...managementActions],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:PrincipalAccount': Stack.of(this).account } },
+      }),
+      ...this.principalRestriction(['dsql:*']),
+    ];
+    const endpoint = new ec2.InterfaceVpcEndpoint(this, 'ManagementEndpoint', {
+      vpc: props.vpc,
+      service: ec2.InterfaceVpcEndpointAwsService.DSQL_MANAGEMENT,
+      privateDnsEnabled: privateDns,
+      open: false,
+      securityGroups: [sg],
+      subnets: { subnets },
+    });
+    for (const st of statements) endpoint.addToPolicy(st);
+    return { endpoint, policy: new iam.PolicyDocument({ statements }) };
   }
 
   private checkClusterRegion(prop: string, cluster: IDsqlCluster): void {
@@ -544,97 +448,4 @@ export class DsqlPrivateLinkEndpoint extends Resource implements ec2.IConnectabl
     }
     return errors;
   }
-}
-
-/** A message of the project's form, for validations that report instead of throwing. */
-/** The CIDR block of a peer given as a client, if it is one (`ec2.Peer.ipv4/ipv6/anyIpv4`…). */
-function peerCidr(client: ec2.IConnectable): string | undefined {
-  const peer = client as Partial<ec2.IPeer>;
-  if (typeof peer.toIngressRuleConfig !== 'function') return undefined;
-  const config = peer.toIngressRuleConfig();
-  return config?.cidrIp ?? config?.cidrIpv6;
-}
-
-const CLIENT_FIX = 'Admit the clients\' security groups (allowedClients: [fn]), or their private CIDR blocks such as "10.0.0.0/16".';
-
-/** Refuse a client CIDR that is malformed, any-address or public. */
-function checkClientCidr(scope: IConstruct, prop: string, cidr: string, fix = CLIENT_FIX): void {
-  const problem = cidrProblem(cidr);
-  if (problem) fail(scope, prop, cidr, problem, fix);
-  if (isAnyAddress(cidr)) {
-    fail(scope, prop, cidr, 'admits every address, which would open the endpoint to any network that can route to it', fix);
-  }
-  if (!isPrivateCidr(cidr)) {
-    fail(scope, prop, cidr, 'is not a private range (RFC 1918, 100.64.0.0/10 or fc00::/7); the endpoint only has private addresses', fix);
-  }
-}
-
-function checkPeer(scope: IConstruct, prop: string, client: ec2.IConnectable): void {
-  const cidr = peerCidr(client);
-  if (cidr === undefined) return;
-  if (Token.isUnresolved(cidr)) {
-    Annotations.of(scope).addWarningV2('secure-dsql:token-client-cidr',
-      `${prop}: a CIDR block given as a token cannot be checked at synth; make sure it is a private range.`);
-    return;
-  }
-  checkClientCidr(scope, prop, cidr);
-}
-
-interface RuleShape {
-  readonly cidrIp?: string;
-  readonly cidrIpv6?: string;
-  readonly ipProtocol?: string;
-  readonly fromPort?: number;
-  readonly toPort?: number;
-}
-
-/**
- * The rules of a security group as they will be deployed: inline rules of a SecurityGroup and separate
- * AWS::EC2::SecurityGroupIngress/Egress resources under it (imported groups, SG-to-SG rules).
- * Rules that CDK places in another stack (cross-stack SG-to-SG rules) are not seen.
- */
-function rulesOf(sg: ec2.ISecurityGroup): { ingress: RuleShape[]; egress: RuleShape[] } {
-  const stack = Stack.of(sg);
-  const ingress: RuleShape[] = [];
-  const egress: RuleShape[] = [];
-  const cfn = sg.node.defaultChild;
-  if (cfn instanceof ec2.CfnSecurityGroup) {
-    ingress.push(...(stack.resolve(cfn.securityGroupIngress) ?? []));
-    egress.push(...(stack.resolve(cfn.securityGroupEgress) ?? []));
-  }
-  for (const child of sg.node.findAll()) {
-    if (child instanceof ec2.CfnSecurityGroupIngress) {
-      ingress.push({ cidrIp: stack.resolve(child.cidrIp), cidrIpv6: stack.resolve(child.cidrIpv6) });
-    } else if (child instanceof ec2.CfnSecurityGroupEgress) {
-      egress.push({ cidrIp: stack.resolve(child.cidrIp), cidrIpv6: stack.resolve(child.cidrIpv6) });
-    }
-  }
-  // CDK's placeholder egress rule of a group without outbound rules is not a rule that admits anything.
-  const real = egress.filter((r) => !(r.cidrIp === '255.255.255.255/32' && r.ipProtocol === 'icmp' && r.fromPort === 252 && r.toPort === 86));
-  return { ingress, egress: real };
-}
-
-/** Security group rules that break the endpoint's contract, or the quota. */
-function securityGroupProblems(scope: IConstruct, prop: string, sg: ec2.ISecurityGroup): string[] {
-  const problems: string[] = [];
-  const { ingress, egress } = rulesOf(sg);
-  for (const rule of ingress) {
-    const cidr = rule.cidrIp ?? rule.cidrIpv6;
-    if (typeof cidr !== 'string') continue; // a token (Ref, GetAtt) or a security group / prefix list source
-    if (cidrProblem(cidr) || isAnyAddress(cidr) || !isPrivateCidr(cidr)) {
-      problems.push(failureMessage(scope, prop, cidr, `has an ingress rule from ${isAnyAddress(cidr) ? 'every address' : 'a block that is not a private range'}`,
-        'Admit clients by security group (allowFrom(client) / allowedClients) or by private CIDR block only; remove that rule.'));
-    }
-  }
-  for (const [direction, rules] of [['inbound', ingress], ['outbound', egress]] as const) {
-    // AWS counts IPv4 and IPv6 rules separately; a rule with a security group or prefix list source counts for both.
-    const v4 = rules.filter((r) => r.cidrIpv6 === undefined).length;
-    const v6 = rules.filter((r) => r.cidrIp === undefined).length;
-    const count = Math.max(v4, v6);
-    if (count > QUOTAS.securityGroupRules) {
-      problems.push(failureMessage(scope, prop, `${count} ${direction} rules`, `is over the quota of ${QUOTAS.securityGroupRules} ${direction} rules per security group`,
-        'Put the clients into a few shared security groups and admit those, instead of one rule per client.'));
-    }
-  }
-  return problems;
 }

@@ -1,21 +1,14 @@
-import { ArnFormat, Stack, Tags } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { IDsqlCluster } from './cluster';
+import type { IDsqlCluster } from './cluster-ref';
 import { fail } from './private/errors';
 import { acknowledgeNagRules } from './private/nag';
-import { QUOTAS, policyLength } from './private/quota';
+import { PRIVATE_PATH_TAG_KEY, tagPrivatePath } from './private/private-path-tag';
+import { managedPolicyQuotaProblems } from './private/quota';
 import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
 
-/**
- * The tag that marks an interface VPC endpoint as part of a cluster's private path. Its value is the
- * cluster's connection service name (`com.amazonaws.<region>.dsql-xxxx`).
- *
- * Needed because `ec2:ModifyVpcEndpoint` does not support the `ec2:VpceServiceName` condition key
- * (Service Authorization Reference, Amazon EC2): modifications can only be scoped by a resource tag.
- */
-export const PRIVATE_PATH_TAG_KEY = 'secure-dsql:private-path';
 
 /** The connect-path actions on a cluster's resource policy. */
 const CLUSTER_POLICY_WRITE = ['dsql:PutClusterPolicy', 'dsql:DeleteClusterPolicy'];
@@ -127,13 +120,7 @@ abstract class PrivatePathPolicyBase extends Construct {
     for (const user of props.users ?? []) this.attachToUser(user);
     for (const group of props.groups ?? []) this.attachToGroup(group);
     this.node.addValidation({
-      validate: () => {
-        const length = policyLength(Stack.of(this), this.managedPolicy.document);
-        return length > QUOTAS.managedPolicy
-          ? [`${this.node.path}: the managed policy is ${length} characters, over the IAM quota of ${QUOTAS.managedPolicy} `
-            + '(whitespace not counted). Split the clusters over several policies.']
-          : [];
-      },
+      validate: () => managedPolicyQuotaProblems(this, this.managedPolicy, 'Split the clusters over several policies.'),
     });
   }
 
@@ -193,7 +180,7 @@ export class DsqlPrivatePathAdminPolicy extends PrivatePathPolicyBase {
       fail(endpoint, 'cluster', cluster.node.path, 'has no known vpcEndpointServiceName',
         'Import the cluster with SecureDsqlCluster.fromClusterAttributes(scope, id, { clusterIdentifier, vpcEndpointServiceName }).');
     }
-    Tags.of(endpoint).add(PRIVATE_PATH_TAG_KEY, cluster.vpcEndpointServiceName, { includeResourceTypes: ['AWS::EC2::VPCEndpoint'] });
+    tagPrivatePath(endpoint, cluster.vpcEndpointServiceName);
   }
 
   constructor(scope: Construct, id: string, props: DsqlPrivatePathAdminPolicyProps) {

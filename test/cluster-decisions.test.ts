@@ -2,7 +2,7 @@
  * Decision tests: the cluster resource policy together with identity policies, evaluated by a real IAM
  * policy evaluator for a matrix of requests. The patterns are those of the Aurora DSQL security blog post
  * (trusted IP, trusted VPCs, one VPC, VPC plus approved principals, block public access) and the traps of
- * DESIGN.md §4.
+ * docs/ARCHITECTURE.md, "Policy semantics".
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';

@@ -117,7 +117,7 @@ describe('cluster props', () => {
     const sourceIps = Array.from({ length: 1500 }, (_, i) => `10.${i >> 7}.0.${(i & 127) * 2}/32`);
     new SecureDsqlCluster(s, 'Db', { connectConditions: { sourceIps } });
     expect(() => app.synth())
-      .toThrow(/Stack\/Db.*the cluster resource policy is \d+ characters, over the Aurora DSQL quota of 20480\. Merge CIDR blocks/);
+      .toThrow(/Stack\/Db: connectConditions\/addToResourcePolicy make a cluster resource policy over the Aurora DSQL quota of 20480 characters \(got "\d+ characters"\)\. Merge CIDR blocks/);
   });
 
   test('adjacent blocks over the quota are merged (exactly the same addresses) and the user is told', () => {

@@ -205,9 +205,9 @@ describe('SecureDsqlCluster grants and resource policy', () => {
     const c = new SecureDsqlCluster(s, 'Db');
     expect(s.resolve(c.clusterIdentifier)).toEqual({ 'Fn::GetAtt': ['Db5D02A0A9', 'Identifier'] });
     expect(s.resolve(c.clusterArn)).toEqual({ 'Fn::GetAtt': ['Db5D02A0A9', 'ResourceArn'] });
-    expect(s.resolve(c.endpoint)).toEqual({ 'Fn::GetAtt': ['Db5D02A0A9', 'Endpoint'] });
+    expect(s.resolve(c.clusterEndpoint)).toEqual({ 'Fn::GetAtt': ['Db5D02A0A9', 'Endpoint'] });
     expect(s.resolve(c.vpcEndpointServiceName)).toEqual({ 'Fn::GetAtt': ['Db5D02A0A9', 'VpcEndpointServiceName'] });
-    expect(s.resolve(c.privateEndpoint)).toEqual({ 'Fn::GetAtt': ['Db5D02A0A9', 'VpcEndpoint'] });
+    expect(s.resolve(c.clusterPrivateEndpoint)).toEqual({ 'Fn::GetAtt': ['Db5D02A0A9', 'VpcEndpoint'] });
   });
 });
 
@@ -220,9 +220,9 @@ describe('imports', () => {
     expect(s.resolve(c.clusterArn)).toEqual({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:dsql:us-east-1:123456789012:cluster/${ID}`]],
     });
-    expect(c.endpoint).toBe(`${ID}.dsql.us-east-1.on.aws`);
+    expect(c.clusterEndpoint).toBe(`${ID}.dsql.us-east-1.on.aws`);
     expect(c.vpcEndpointServiceName).toBeUndefined();
-    expect(c.privateEndpoint).toBeUndefined();
+    expect(c.clusterPrivateEndpoint).toBeUndefined();
     expect(c.addToResourcePolicy(new iam.PolicyStatement({ actions: ['dsql:DbConnect'], resources: ['*'] })).statementAdded).toBe(false);
   });
 
@@ -234,7 +234,7 @@ describe('imports', () => {
     expect(s.resolve(c.clusterArn)).toEqual({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:dsql:eu-west-1:210987654321:cluster/${ID}`]],
     });
-    expect(c.privateEndpoint).toBe(`${ID}.dsql-a1b2c3.eu-west-1.on.aws`);
+    expect(c.clusterPrivateEndpoint).toBe(`${ID}.dsql-a1b2c3.eu-west-1.on.aws`);
   });
 
   test('fromClusterArn parses the ARN', () => {

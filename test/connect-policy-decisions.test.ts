@@ -1,7 +1,7 @@
 /**
  * DsqlConnectPolicy decisions: the synthesized managed policies, evaluated by a real IAM policy evaluator
  * (@cloud-copilot/iam-simulate) for a matrix of requests, and a property-based test that compares the
- * evaluator's decision with the decision the conditions describe (DESIGN.md §2, §4).
+ * evaluator's decision with the decision the conditions describe (docs/ARCHITECTURE.md, "The conditions model" and "Policy semantics").
  */
 import { BlockList, isIPv6 } from 'net';
 import { App, Stack } from 'aws-cdk-lib';
@@ -318,7 +318,7 @@ function arnLike(pattern: string, arn: string): boolean {
   return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(arn);
 }
 
-/** The decision the conditions describe (DESIGN.md §2 and §4), written without the renderer. */
+/** The decision the conditions describe (docs/ARCHITECTURE.md, "Policy semantics"), written without the renderer. */
 function oracle(s: Scenario, req: Req): Decision {
   const named = s.clusters.includes(req.cluster);
   const granted = named && ((req.action === DB_CONNECT && s.connect) || (req.action === DB_CONNECT_ADMIN && s.connectAdmin));

@@ -4,8 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { IDsqlCluster, SecureDsqlCluster } from '../src';
-import { DsqlDatabaseRole, DsqlDatabaseRoleProps, DsqlTablePrivilege, IDsqlConnectionEndpoint } from '../src/database-role';
+import { IDsqlCluster, SecureDsqlCluster, DsqlDatabaseRole, DsqlDatabaseRoleProps, DsqlTablePrivilege, IDsqlConnectionEndpoint } from '../src';
 import { decide, ENV, ResolvedTemplate } from './support/iam-eval';
 import { parseProperties } from '../src/handlers/database-role/properties';
 
@@ -23,10 +22,7 @@ class TestEndpoint extends Construct implements IDsqlConnectionEndpoint {
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(5432) });
   }
   public hostNameFor(cluster: IDsqlCluster): string {
-    return cluster.privateEndpoint!;
-  }
-  public admitPrincipalArn(_principalArn: string): void {
-    // This stand-in has no principal allow-list.
+    return cluster.clusterPrivateEndpoint!;
   }
 }
 

@@ -608,18 +608,3 @@ test('snapshot: endpoint with clients, principals, network ACL and management en
   ep.addHostNameOutput();
   expect(Template.fromStack(s).toJSON()).toMatchSnapshot();
 });
-
-test('the endpoint module can be loaded before the cluster module (the import cycle is safe)', () => {
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { DsqlPrivateLinkEndpoint: Endpoint } = require('../src/private-link-endpoint');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { SecureDsqlCluster: Cluster } = require('../src/cluster');
-    const s = stack();
-    const cluster = new Cluster(s, 'Db');
-    const ep = cluster.addPrivateLinkEndpoint('Private', { vpc: vpcOf(s) });
-    expect(ep).toBeInstanceOf(Endpoint);
-    const imported = Cluster.fromClusterAttributes(s, 'A', { clusterIdentifier: ID_A, vpcEndpointServiceName: SERVICE });
-    expect(new Endpoint(s, 'E', { vpc: vpcOf(s, 'Vpc2'), cluster: imported }).hostName).toBe(`${ID_A}.dsql-a1b2c3.us-east-1.on.aws`);
-  });
-});

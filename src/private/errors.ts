@@ -2,15 +2,29 @@ import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
+ * The brand every validation error of this library carries. `Symbol.for` makes it the same symbol in every
+ * copy of the library loaded in one process (two versions side by side, or the jsii kernel's copy), so
+ * `DsqlErrors.isValidationError` recognises errors thrown by any of them.
+ */
+export const VALIDATION_ERROR_SYMBOL = Symbol.for('secure-dsql.DsqlValidationError');
+
+/**
  * Thrown at synth time when a prop would produce a hole, a lock-out, or a template AWS rejects.
  *
- * The message always names the construct path, the property, the bad value and the fix.
+ * The message always names the construct path, the property, the bad value and the fix. Internal: callers
+ * recognise it with the exported `DsqlErrors.isValidationError(error)`, which works from every jsii language.
  */
 export class DsqlValidationError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'DsqlValidationError';
+    Object.defineProperty(this, VALIDATION_ERROR_SYMBOL, { value: true, enumerable: false });
   }
+}
+
+/** Whether `x` is a validation error of this library (by brand, not by class identity). */
+export function isValidationError(x: unknown): boolean {
+  return x !== null && typeof x === 'object' && (x as Record<symbol, unknown>)[VALIDATION_ERROR_SYMBOL] === true;
 }
 
 /** Render a value for an error message, without dumping unresolved token internals. */
@@ -36,5 +50,10 @@ export function fail(scope: IConstruct, prop: string, value: unknown, problem: s
 
 /** The message `fail` throws, for checks that report through `node.addValidation` instead of throwing. */
 export function failureMessage(scope: IConstruct, prop: string, value: unknown, problem: string, fix: string): string {
-  return `${scope.node.path}: ${prop} ${problem} (got ${show(value)}). ${fix}`;
+  return formatFailure(scope.node.path, prop, value, problem, fix);
+}
+
+/** The one formatter of every message: `<path>: <prop> <problem> (got <value>). <fix>`. */
+export function formatFailure(path: string, prop: string, value: unknown, problem: string, fix: string): string {
+  return `${path}: ${prop} ${problem} (got ${show(value)}). ${fix}`;
 }

@@ -1,5 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { failureMessage } from './errors';
 
 /** AWS quotas the library checks at synth time. */
 export const QUOTAS = {
@@ -39,4 +41,16 @@ export function policyLength(stack: Stack, document: iam.PolicyDocument): number
     }
     return value;
   }).length;
+}
+
+/**
+ * The synth-time check of a managed policy against the IAM quota (statements may be added after
+ * construction), as messages of the project's form on `scope`.
+ */
+export function managedPolicyQuotaProblems(scope: IConstruct, policy: iam.ManagedPolicy, fix: string): string[] {
+  const length = policyLength(Stack.of(scope), policy.document);
+  return length > QUOTAS.managedPolicy
+    ? [failureMessage(scope, 'statements', `${length} characters`,
+      `make a managed policy over the IAM quota of ${QUOTAS.managedPolicy} characters (whitespace not counted)`, fix)]
+    : [];
 }

@@ -3,7 +3,7 @@
  * CDK app, and return what they find as plain data that tests can assert on.
  *
  * - `runNagPacks(app)` adds the AwsSolutions, NIST 800-53 R5 and HIPAA Security packs of cdk-nag 2.x as aspects
- *   (cdk-nag 2.38 is the major that works with the pinned aws-cdk-lib 2.255, see DESIGN.md §3a), synthesizes
+ *   (cdk-nag 2.38 is the major that works with the pinned aws-cdk-lib 2.255, see docs/ARCHITECTURE.md, "Decisions"), synthesizes
  *   the app, and returns every finding: unsuppressed errors and warnings, and suppressed ones with their reason.
  * - `runCfnGuard(app)` synthesizes the app and runs the cfn-guard binary shipped in
  *   `@cdklabs/cdk-validator-cfnguard` with the Control Tower rules of the chosen services (EC2, IAM, KMS and

@@ -1,0 +1,134 @@
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IConstruct } from 'constructs';
+import { cidrProblem, isAnyAddress, isPrivateCidr } from './cidr';
+import { fail, failureMessage } from './errors';
+import { QUOTAS } from './quota';
+
+/**
+ * Pure inspection of security-group rules for the private path: which client blocks are acceptable, and
+ * which deployed rules break the endpoint's contract (docs/ARCHITECTURE.md, "Private path").
+ */
+
+/** One rule as CloudFormation will deploy it (the fields the checks read). */
+export interface RuleShape {
+  readonly cidrIp?: unknown;
+  readonly cidrIpv6?: unknown;
+  readonly ipProtocol?: unknown;
+  readonly fromPort?: unknown;
+  readonly toPort?: unknown;
+}
+
+/** The rules of one security group. */
+export interface SecurityGroupRules {
+  readonly ingress: RuleShape[];
+  readonly egress: RuleShape[];
+}
+
+export const CLIENT_FIX = 'Admit the clients\' security groups (allowedClients: [fn]), or their private CIDR blocks such as "10.0.0.0/16".';
+
+/** Why a client block may not be admitted to the endpoint, or undefined when it may. */
+export function clientCidrProblem(cidr: string): string | undefined {
+  const problem = cidrProblem(cidr);
+  if (problem) return problem;
+  if (isAnyAddress(cidr)) return 'admits every address, which would open the endpoint to any network that can route to it';
+  if (!isPrivateCidr(cidr)) return 'is not a private range (RFC 1918, 100.64.0.0/10 or fc00::/7); the endpoint only has private addresses';
+  return undefined;
+}
+
+/** Refuse a client CIDR that is malformed, any-address or public. */
+export function checkClientCidr(scope: IConstruct, prop: string, cidr: string, fix = CLIENT_FIX): void {
+  const problem = clientCidrProblem(cidr);
+  if (problem) fail(scope, prop, cidr, problem, fix);
+}
+
+/** The CIDR block of a peer given as a client, if it is one (`ec2.Peer.ipv4/ipv6/anyIpv4`…). */
+export function peerCidr(client: ec2.IConnectable): string | undefined {
+  const peer = client as Partial<ec2.IPeer>;
+  if (typeof peer.toIngressRuleConfig !== 'function') return undefined;
+  const config = peer.toIngressRuleConfig();
+  return config?.cidrIp ?? config?.cidrIpv6;
+}
+
+/** Check a client given to the endpoint: a CIDR peer must be a private block; a token gets a warning. */
+export function checkPeer(scope: IConstruct, prop: string, client: ec2.IConnectable): void {
+  const cidr = peerCidr(client);
+  if (cidr === undefined) return;
+  if (Token.isUnresolved(cidr)) {
+    Annotations.of(scope).addWarningV2('secure-dsql:token-client-cidr',
+      `${prop}: a CIDR block given as a token cannot be checked at synth; make sure it is a private range.`);
+    return;
+  }
+  checkClientCidr(scope, prop, cidr);
+}
+
+/** CDK's placeholder egress rule of a group without outbound rules: it admits nothing. */
+function isPlaceholderEgress(r: RuleShape): boolean {
+  return r.cidrIp === '255.255.255.255/32' && r.ipProtocol === 'icmp' && r.fromPort === 252 && r.toPort === 86;
+}
+
+/**
+ * The rules of a security group as they will be deployed: inline rules of a SecurityGroup and separate
+ * AWS::EC2::SecurityGroupIngress/Egress resources under it (imported groups, SG-to-SG rules).
+ * Rules that CDK places in another stack (cross-stack SG-to-SG rules) are not seen.
+ */
+export function rulesOf(sg: ec2.ISecurityGroup): SecurityGroupRules {
+  const stack = Stack.of(sg);
+  const ingress: RuleShape[] = [];
+  const egress: RuleShape[] = [];
+  const cfn = sg.node.defaultChild;
+  if (cfn instanceof ec2.CfnSecurityGroup) {
+    ingress.push(...(stack.resolve(cfn.securityGroupIngress) ?? []));
+    egress.push(...(stack.resolve(cfn.securityGroupEgress) ?? []));
+  }
+  for (const child of sg.node.findAll()) {
+    if (child instanceof ec2.CfnSecurityGroupIngress) {
+      ingress.push({ cidrIp: stack.resolve(child.cidrIp), cidrIpv6: stack.resolve(child.cidrIpv6) });
+    } else if (child instanceof ec2.CfnSecurityGroupEgress) {
+      egress.push({ cidrIp: stack.resolve(child.cidrIp), cidrIpv6: stack.resolve(child.cidrIpv6) });
+    }
+  }
+  return { ingress, egress: egress.filter((r) => !isPlaceholderEgress(r)) };
+}
+
+/** One problem of a rule set, before it is formatted for a construct. */
+export interface RuleProblem {
+  readonly value: string;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+/** Rules that break the endpoint's contract (ingress from outside private ranges), or the rule quota. Pure. */
+export function ruleProblems(rules: SecurityGroupRules): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  for (const rule of rules.ingress) {
+    const cidr = rule.cidrIp ?? rule.cidrIpv6;
+    if (typeof cidr !== 'string') continue; // a token (Ref, GetAtt) or a security group / prefix list source
+    if (clientCidrProblem(cidr)) {
+      problems.push({
+        value: cidr,
+        problem: `has an ingress rule from ${isAnyAddress(cidr) ? 'every address' : 'a block that is not a private range'}`,
+        fix: 'Admit clients by security group (allowFrom(client) / allowedClients) or by private CIDR block only; remove that rule.',
+      });
+    }
+  }
+  for (const [direction, list] of [['inbound', rules.ingress], ['outbound', rules.egress]] as const) {
+    // AWS counts IPv4 and IPv6 rules separately; a rule with a security group or prefix list source counts for both.
+    const v4 = list.filter((r) => r.cidrIpv6 === undefined).length;
+    const v6 = list.filter((r) => r.cidrIp === undefined).length;
+    const count = Math.max(v4, v6);
+    if (count > QUOTAS.securityGroupRules) {
+      problems.push({
+        value: `${count} ${direction} rules`,
+        problem: `is over the quota of ${QUOTAS.securityGroupRules} ${direction} rules per security group`,
+        fix: 'Put the clients into a few shared security groups and admit those, instead of one rule per client.',
+      });
+    }
+  }
+  return problems;
+}
+
+/** The problems of `sg`'s deployed rules, as messages of the project's form on `scope`. */
+export function securityGroupProblems(scope: IConstruct, prop: string, sg: ec2.ISecurityGroup): string[] {
+  return ruleProblems(rulesOf(sg)).map((p) => failureMessage(scope, prop, p.value, p.problem, p.fix));
+}

@@ -1,0 +1,63 @@
+/** The pure security-group rule inspector of the private path (src/private/security-group-rules.ts). */
+import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { clientCidrProblem, peerCidr, ruleProblems, rulesOf } from '../src/private/security-group-rules';
+
+describe('clientCidrProblem', () => {
+  test.each(['10.0.0.0/16', '172.16.0.0/12', '192.168.1.0/24', '100.64.0.0/10', 'fd00::/8'])('accepts the private block %s', (cidr) => {
+    expect(clientCidrProblem(cidr)).toBeUndefined();
+  });
+  test.each([
+    ['0.0.0.0/0', /every address/],
+    ['::/0', /every address/],
+    ['203.0.113.0/24', /not a private range/],
+    ['10.0.0.0/33', /./],
+    ['not-a-cidr', /./],
+  ])('refuses %s', (cidr, why) => {
+    expect(clientCidrProblem(cidr)).toMatch(why);
+  });
+});
+
+describe('ruleProblems', () => {
+  test('an ingress rule from a public block or from everywhere is a problem; private blocks and group sources are not', () => {
+    const problems = ruleProblems({
+      ingress: [{ cidrIp: '10.0.0.0/16' }, { cidrIp: '0.0.0.0/0' }, { cidrIpv6: '2001:db8::/32' }, { cidrIp: { Ref: 'Param' } }, {}],
+      egress: [],
+    });
+    expect(problems.map((p) => [p.value, p.problem])).toEqual([
+      ['0.0.0.0/0', 'has an ingress rule from every address'],
+      ['2001:db8::/32', 'has an ingress rule from a block that is not a private range'],
+    ]);
+  });
+
+  test('the rule quota counts IPv4 and IPv6 separately, and group sources for both', () => {
+    const v4 = Array.from({ length: 60 }, (_, i) => ({ cidrIp: `10.0.${i}.0/24` }));
+    expect(ruleProblems({ ingress: v4, egress: [] })).toEqual([]);
+    expect(ruleProblems({ ingress: [...v4, { cidrIpv6: 'fd00::/64' }], egress: [] })).toEqual([]);
+    const over = ruleProblems({ ingress: [...v4, {}], egress: [] });
+    expect(over.map((p) => p.value)).toEqual(['61 inbound rules']);
+    expect(ruleProblems({ ingress: [], egress: [...v4, { cidrIp: '10.9.0.0/16' }] }).map((p) => p.value)).toEqual(['61 outbound rules']);
+  });
+});
+
+describe('rulesOf and peerCidr', () => {
+  test('reads inline rules and separate ingress resources, and drops CDK\'s placeholder egress rule', () => {
+    const s = new Stack(new App(), 'S');
+    const vpc = new ec2.Vpc(s, 'Vpc', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'a', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const sg = new ec2.SecurityGroup(s, 'Sg', { vpc, allowAllOutbound: false });
+    sg.addIngressRule(ec2.Peer.ipv4('10.1.0.0/16'), ec2.Port.tcp(5432));
+    const other = new ec2.SecurityGroup(s, 'Other', { vpc });
+    sg.connections.allowFrom(other, ec2.Port.tcp(5432));
+    const rules = rulesOf(sg);
+    expect(rules.ingress.map((r) => r.cidrIp)).toEqual(['10.1.0.0/16', undefined]);
+    expect(rules.egress).toEqual([]);
+  });
+
+  test('peerCidr gives the block of a CIDR peer and nothing for a security group', () => {
+    const s = new Stack(new App(), 'S');
+    const vpc = new ec2.Vpc(s, 'Vpc', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'a', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    expect(peerCidr(ec2.Peer.ipv4('10.0.0.0/8'))).toBe('10.0.0.0/8');
+    expect(peerCidr(ec2.Peer.anyIpv6())).toBe('::/0');
+    expect(peerCidr(new ec2.SecurityGroup(s, 'Sg', { vpc }))).toBeUndefined();
+  });
+});

@@ -53,4 +53,36 @@ export interface DsqlConnectConditions {
    * @default false
    */
   readonly blockPublicAccess?: boolean;
+
+  /**
+   * Organizations the caller must belong to (`aws:PrincipalOrgID`, `StringNotEquals`): a principal of any
+   * other organization, or of none, is denied. Combines with the principal list by AND.
+   *
+   * @default - no organization restriction
+   */
+  readonly principalOrgIds?: string[];
+
+  /**
+   * Organization paths the caller must be under (`aws:PrincipalOrgPaths`), e.g.
+   * `o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*`. The documented allow form is `ForAnyValue:StringLike` ("one of
+   * the caller's paths matches one of these"); the library renders its negation as a Deny,
+   * `ForAllValues:StringNotLike`, which also denies a caller with no organization path at all. Combines with
+   * `principalOrgIds` and the principal list by AND; a path outside every listed organization is refused.
+   *
+   * @default - no organizational-unit restriction
+   */
+  readonly principalOrgPaths?: string[];
+
+  /**
+   * Private client addresses allowed through a VPC endpoint (`aws:VpcSourceIp`), e.g. the CIDR blocks of the
+   * application subnets. A connection through an endpoint must come from one of these addresses, and, when
+   * `sourceVpcIds` or `sourceVpcEndpointIds` are set, also through one of those VPCs or endpoints (AND).
+   * It never admits a connection over the internet: with `vpcSourceIps` and no `sourceIps`, public
+   * connections are denied, as for any origin kind you did not list.
+   *
+   * `aws:VpcSourceIp` is present only on requests through a VPC endpoint.
+   *
+   * @default - no private-address restriction
+   */
+  readonly vpcSourceIps?: string[];
 }

@@ -257,19 +257,26 @@ export class DsqlConnectPolicy extends Construct {
     const samples = renderConnectConditions(conditions, { resources: ['*'] });
     const denies = samples.map((sample, i): StatementUnit => {
       const origins = sample.sid === 'DenyUntrustedNetworkOrigin';
+      const lists: Record<string, [string, readonly string[] | undefined]> = {
+        DenyUnlistedPrincipals: ['conditions.principalArns', conditions.principalArns],
+        DenyOtherOrganizations: ['conditions.principalOrgIds', conditions.principalOrgIds],
+        DenyOtherOrganizationalUnits: ['conditions.principalOrgPaths', conditions.principalOrgPaths],
+        DenyUntrustedVpcSourceIp: ['conditions.vpcSourceIps', conditions.vpcSourceIps],
+      };
+      const list = lists[sample.sid ?? ''];
       return {
         render: (resources, sidPrefix) => renderConnectConditions(conditions, { resources, sidPrefix })[i],
-        prop: origins ? 'conditions' : sample.sid === 'DenyUnlistedPrincipals' ? 'conditions.principalArns' : 'conditions.blockPublicAccess',
+        prop: origins ? 'conditions' : list ? list[0] : 'conditions.blockPublicAccess',
         value: origins
           ? `${conditions.sourceIps?.length ?? 0} sourceIps, ${conditions.sourceVpcIds?.length ?? 0} sourceVpcIds, `
             + `${conditions.sourceVpcEndpointIds?.length ?? 0} sourceVpcEndpointIds`
-          : `${conditions.principalArns?.length ?? 0} principal ARNs`,
+          : sample.sid === 'DenyUnlistedPrincipals' ? `${list[1]!.length} principal ARNs` : `${list?.[1]?.length ?? 0} values`,
         fix: origins
           ? 'The allowed origins must stay in ONE Deny statement (split in two, they would deny everyone), so the list cannot be split. '
             + 'Use fewer, wider CIDR blocks, trust VPCs or VPC endpoints instead of many addresses, or put the list in the cluster '
             + `resource policy (SecureDsqlCluster connectConditions, ${QUOTAS.clusterPolicy} characters).`
-          : 'Use fewer principal ARNs (a wildcard such as arn:aws:iam::123456789012:role/app-* matches many roles), or put the list in '
-            + `the cluster resource policy (SecureDsqlCluster connectConditions, ${QUOTAS.clusterPolicy} characters).`,
+          : `Use fewer ${sample.sid === 'DenyUnlistedPrincipals' ? 'principal ARNs (a wildcard such as arn:aws:iam::123456789012:role/app-* matches many roles)' : 'values'}, `
+            + `or put the list in the cluster resource policy (SecureDsqlCluster connectConditions, ${QUOTAS.clusterPolicy} characters).`,
       };
     });
     return [allow, ...denies];

@@ -28,7 +28,9 @@ const DB_CONNECT_ADMIN = 'dsql:DbConnectAdmin';
 const publicFrom = (ip: string) => ({ sourceIp: ip });
 const through = (vpc: string, vpce: string) => ({ sourceVpc: vpc, sourceVpce: vpce });
 
-type Origin = { sourceIp: string } | { sourceVpc: string; sourceVpce: string };
+type Origin = { sourceIp: string } | { sourceVpc: string; sourceVpce: string; vpcSourceIp?: string };
+/** The caller's organization, if any (aws:PrincipalOrgID / aws:PrincipalOrgPaths). */
+type Org = { principalOrgId?: string; principalOrgPaths?: string[] };
 
 /**
  * A stack with three clusters (Db, Other, Third) and roles; `build` adds the policies under test. `run`
@@ -63,9 +65,11 @@ class Fixture {
     return this.r.ref(this.stack.getLogicalId(construct));
   }
 
-  public run(roleId: string, origin: Origin, options: { action?: string; cluster?: SecureDsqlCluster; principal?: string } = {}): Promise<Decision> {
+  public run(roleId: string, origin: Origin,
+    options: { action?: string; cluster?: SecureDsqlCluster; principal?: string; org?: Org } = {}): Promise<Decision> {
     return decide({ identityPolicies: this.r.identityPolicies(this.logicalId(roleId)) }, {
       ...origin,
+      ...options.org,
       principal: options.principal ?? this.roleArn(roleId),
       action: options.action ?? DB_CONNECT,
       resource: this.arn(options.cluster ?? this.db),
@@ -252,6 +256,16 @@ describe('quota paths keep the meaning', () => {
 // ---------------------------------------------------------------------------------------------------
 
 const CIDRS = ['203.0.113.0/24', '198.51.100.0/25', '192.0.2.128/25', '2001:db8::/48'];
+const PRIVATE_CIDRS = ['10.0.1.0/24', '10.0.2.0/23', '172.16.0.0/16'];
+const PRIVATE_IPS = ['10.0.1.9', '10.0.3.200', '172.16.4.4', '192.168.0.1'];
+const ORGS = ['o-a1b2c3d4e5', 'o-zzzzzzzzzz'];
+const ORG_PATHS = ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*', 'o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/', 'o-zzzzzzzzzz/*'];
+const ORG_MEMBERSHIPS: Org[] = [
+  { principalOrgId: 'o-a1b2c3d4e5', principalOrgPaths: ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ou-ab12-33333333/'] },
+  { principalOrgId: 'o-a1b2c3d4e5', principalOrgPaths: ['o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/'] },
+  { principalOrgId: 'o-a1b2c3d4e5', principalOrgPaths: ['o-a1b2c3d4e5/r-ab12/'] },
+  { principalOrgId: 'o-zzzzzzzzzz', principalOrgPaths: ['o-zzzzzzzzzz/r-zz99/'] },
+];
 const IPS = ['203.0.113.7', '198.51.100.1', '198.51.100.200', '192.0.2.130', '192.0.2.1', '2001:db8::1', '2001:db9::1'];
 const VPCS = [VPC_A, VPC_B, VPC_C];
 const ENDPOINTS: Array<[string, string]> = [[VPC_A, VPCE_A1], [VPC_A, VPCE_A2], [VPC_B, VPCE_B1], [VPC_C, VPCE_C1]];
@@ -266,6 +280,7 @@ interface Scenario {
   readonly clusters: ClusterName[];
 }
 interface Req {
+  readonly org: Org;
   readonly principal: string;
   readonly action: string;
   readonly cluster: ClusterName;
@@ -280,10 +295,17 @@ const conditionsArb: fc.Arbitrary<DsqlConnectConditions> = fc.record({
   sourceVpcEndpointIds: optionalSubset(ENDPOINTS.map(([, e]) => e)),
   principalArns: optionalSubset(PRINCIPAL_PATTERNS),
   blockPublicAccess: fc.boolean(),
+  principalOrgIds: optionalSubset(ORGS),
+  principalOrgPaths: optionalSubset(ORG_PATHS),
+  vpcSourceIps: optionalSubset(PRIVATE_CIDRS),
 })
+  // A path outside every listed organization is refused at synth (tested elsewhere): keep the scenario valid.
+  .map((c) => (c.principalOrgIds && c.principalOrgPaths?.some((p) => !c.principalOrgIds!.includes(p.split('/')[0]))
+    ? { ...c, principalOrgPaths: undefined } : c))
   // blockPublicAccess with sourceIps is refused at synth (tested elsewhere): keep the scenario valid.
   .map((c) => (c.sourceIps ? { ...c, blockPublicAccess: undefined } : c))
-  .filter((c) => !!(c.sourceIps || c.sourceVpcIds || c.sourceVpcEndpointIds || c.principalArns || c.blockPublicAccess))
+  .filter((c) => !!(c.sourceIps || c.sourceVpcIds || c.sourceVpcEndpointIds || c.principalArns || c.blockPublicAccess
+    || c.principalOrgIds || c.principalOrgPaths || c.vpcSourceIps))
   .map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined && v !== false)) as DsqlConnectConditions);
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
@@ -295,10 +317,17 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
 
 const originArb: fc.Arbitrary<Origin> = fc.oneof(
   fc.constantFrom(...IPS).map((ip) => ({ sourceIp: ip })),
-  fc.constantFrom(...ENDPOINTS).map(([vpc, vpce]) => ({ sourceVpc: vpc, sourceVpce: vpce })),
+  fc.tuple(fc.constantFrom(...ENDPOINTS), fc.constantFrom(...PRIVATE_IPS))
+    .map(([[vpc, vpce], ip]) => ({ sourceVpc: vpc, sourceVpce: vpce, vpcSourceIp: ip })),
+);
+
+const orgArb: fc.Arbitrary<Org> = fc.oneof(
+  fc.constant({}),
+  fc.constantFrom(...ORG_MEMBERSHIPS),
 );
 
 const requestArb: fc.Arbitrary<Req> = fc.record({
+  org: orgArb,
   principal: fc.constantFrom(...PRINCIPALS),
   action: fc.constantFrom(DB_CONNECT, DB_CONNECT_ADMIN),
   cluster: fc.constantFrom<ClusterName>('db', 'other', 'third'),
@@ -327,13 +356,20 @@ function oracle(s: Scenario, req: Req): Decision {
   if (c && named) {
     const o = req.origin;
     const isPublic = 'sourceIp' in o;
-    const anyOrigin = !!(c.sourceIps || c.sourceVpcIds || c.sourceVpcEndpointIds);
-    const originAllowed = (isPublic && !!c.sourceIps && inCidrs(o.sourceIp, c.sourceIps))
-      || (!isPublic && !!c.sourceVpcIds?.includes(o.sourceVpc))
-      || (!isPublic && !!c.sourceVpcEndpointIds?.includes(o.sourceVpce));
+    const anyOrigin = !!(c.sourceIps || c.sourceVpcIds || c.sourceVpcEndpointIds || c.vpcSourceIps);
+    // Through an endpoint: the VPC or endpoint lists (when any) must match, AND the client address must be
+    // in vpcSourceIps (when given); with vpcSourceIps alone any endpoint qualifies.
+    const endpointListed = !!(c.sourceVpcIds || c.sourceVpcEndpointIds);
+    const endpointAllowed = !isPublic
+      && (endpointListed ? (!!c.sourceVpcIds?.includes(o.sourceVpc) || !!c.sourceVpcEndpointIds?.includes(o.sourceVpce)) : !!c.vpcSourceIps)
+      && (!c.vpcSourceIps || inCidrs(o.vpcSourceIp!, c.vpcSourceIps));
+    const originAllowed = (isPublic && !!c.sourceIps && inCidrs(o.sourceIp, c.sourceIps)) || endpointAllowed;
+    const orgPathMatches = (req.org.principalOrgPaths ?? []).some((path) => (c.principalOrgPaths ?? []).some((p) => arnLike(p, path)));
     denied = (anyOrigin && !originAllowed)
       || (!!c.blockPublicAccess && isPublic)
-      || (!!c.principalArns && !c.principalArns.some((p) => arnLike(p, req.principal)));
+      || (!!c.principalArns && !c.principalArns.some((p) => arnLike(p, req.principal)))
+      || (!!c.principalOrgIds && !c.principalOrgIds.includes(req.org.principalOrgId ?? ''))
+      || (!!c.principalOrgPaths && !orgPathMatches);
   }
   return denied ? 'ExplicitlyDenied' : granted ? 'Allowed' : 'ImplicitlyDenied';
 }
@@ -351,20 +387,27 @@ describe('property: the synthesized policy decides what the conditions describe'
         roles: [f.role('App')],
       });
       for (const req of requests) {
-        const got = await f.run('App', req.origin, { action: req.action, cluster: byName[req.cluster], principal: req.principal });
+        const got = await f.run('App', req.origin, { action: req.action, cluster: byName[req.cluster], principal: req.principal, org: req.org });
         expect({ req, got }).toEqual({ req, got: oracle(scenario, req) });
       }
     }), { numRuns: 80 });
   });
 
   test('the oracle is not trivial: it tells these scenarios apart', () => {
-    const req: Req = { principal: PRINCIPALS[0], action: DB_CONNECT, cluster: 'db', origin: { sourceIp: '203.0.113.7' } };
+    const req: Req = { org: {}, principal: PRINCIPALS[0], action: DB_CONNECT, cluster: 'db', origin: { sourceIp: '203.0.113.7' } };
     const base: Scenario = { connect: true, connectAdmin: false, clusters: ['db'] };
     expect(oracle(base, req)).toBe('Allowed');
     expect(oracle({ ...base, conditions: { sourceVpcIds: [VPC_A] } }, req)).toBe('ExplicitlyDenied');
     expect(oracle({ ...base, conditions: { sourceIps: ['203.0.113.0/24'], sourceVpcIds: [VPC_A] } }, req)).toBe('Allowed');
     expect(oracle({ ...base, connect: false, connectAdmin: true }, req)).toBe('ImplicitlyDenied');
     expect(oracle({ ...base, clusters: ['other'] }, req)).toBe('ImplicitlyDenied');
+    expect(oracle({ ...base, conditions: { principalOrgIds: [ORGS[0]] } }, req)).toBe('ExplicitlyDenied');
+    expect(oracle({ ...base, conditions: { principalOrgIds: [ORGS[0]] } }, { ...req, org: ORG_MEMBERSHIPS[0] })).toBe('Allowed');
+    expect(oracle({ ...base, conditions: { principalOrgPaths: [ORG_PATHS[0]] } }, { ...req, org: ORG_MEMBERSHIPS[1] })).toBe('ExplicitlyDenied');
+    const endpointReq: Req = { ...req, origin: { sourceVpc: VPC_A, sourceVpce: VPCE_A1, vpcSourceIp: '10.0.3.200' } };
+    expect(oracle({ ...base, conditions: { vpcSourceIps: ['10.0.1.0/24'] } }, endpointReq)).toBe('ExplicitlyDenied');
+    expect(oracle({ ...base, conditions: { vpcSourceIps: ['10.0.2.0/23'] } }, endpointReq)).toBe('Allowed');
+    expect(oracle({ ...base, conditions: { vpcSourceIps: ['10.0.2.0/23'] } }, req)).toBe('ExplicitlyDenied');
   });
 });
 

@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { isPrivateCidr, mergeCidrs } from './cidr';
 import { fail } from './errors';
 import {
-  IAM_PRINCIPAL_ARN, VPC_ENDPOINT_ID, VPC_ID,
+  IAM_PRINCIPAL_ARN, ORG_ID, ORG_PATH, VPC_ENDPOINT_ID, VPC_ID,
   concrete, requireNonEmpty, requireUnique, validateCidrs, validatePattern,
 } from './validation';
 import type { DsqlConnectConditions } from '../connect-conditions';
@@ -41,6 +41,9 @@ export function validateConnectConditions(scope: IConstruct, prop: string, c: Ds
   requireNonEmpty(scope, `${prop}.sourceVpcIds`, c.sourceVpcIds, empty);
   requireNonEmpty(scope, `${prop}.sourceVpcEndpointIds`, c.sourceVpcEndpointIds, empty);
   requireNonEmpty(scope, `${prop}.principalArns`, c.principalArns, empty);
+  requireNonEmpty(scope, `${prop}.principalOrgIds`, c.principalOrgIds, empty);
+  requireNonEmpty(scope, `${prop}.principalOrgPaths`, c.principalOrgPaths, empty);
+  requireNonEmpty(scope, `${prop}.vpcSourceIps`, c.vpcSourceIps, empty);
 
   if (c.sourceIps) {
     validateCidrs(scope, `${prop}.sourceIps`, c.sourceIps);
@@ -66,13 +69,44 @@ export function validateConnectConditions(scope: IConstruct, prop: string, c: Ds
       'an IAM role or user ARN', 'arn:aws:iam::123456789012:role/app');
     requireUnique(scope, `${prop}.principalArns`, c.principalArns);
   }
+  if (c.principalOrgIds) {
+    validatePattern(scope, `${prop}.principalOrgIds`, c.principalOrgIds, ORG_ID, 'an AWS Organizations id', 'o-a1b2c3d4e5');
+    requireUnique(scope, `${prop}.principalOrgIds`, c.principalOrgIds);
+  }
+  if (c.principalOrgPaths) {
+    validatePattern(scope, `${prop}.principalOrgPaths`, c.principalOrgPaths, ORG_PATH,
+      'an organization path (o-…/r-…/ou-…/, a trailing * allowed)', 'o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*');
+    requireUnique(scope, `${prop}.principalOrgPaths`, c.principalOrgPaths);
+    if (c.principalOrgIds) {
+      const orgs = concrete(c.principalOrgIds);
+      for (const path of concrete(c.principalOrgPaths)) {
+        const org = path.split('/')[0];
+        if (orgs.length === c.principalOrgIds.length && !orgs.includes(org)) {
+          fail(scope, `${prop}.principalOrgPaths`, path, `is in organization ${org}, which principalOrgIds does not list, so nobody could match both`,
+            'List that organization in principalOrgIds too, or drop the path (both must hold: they combine with AND).');
+        }
+      }
+    }
+  }
+  if (c.vpcSourceIps) {
+    validateCidrs(scope, `${prop}.vpcSourceIps`, c.vpcSourceIps);
+    requireUnique(scope, `${prop}.vpcSourceIps`, c.vpcSourceIps);
+    const publicBlocks = concrete(c.vpcSourceIps).filter((cidr) => !isPrivateCidr(cidr));
+    if (publicBlocks.length > 0) {
+      Annotations.of(scope).addWarningV2('secure-dsql:public-vpc-source-ip',
+        `${prop}.vpcSourceIps lists blocks outside the private ranges (${publicBlocks.join(', ')}): aws:VpcSourceIp carries the client's `
+        + 'address inside the VPC, which is private unless the VPC uses public address space. Check that these are your VPC\'s blocks.');
+    }
+  }
   if (c.blockPublicAccess && c.sourceIps) {
     fail(scope, `${prop}.blockPublicAccess`, true, 'contradicts sourceIps: public IPs never arrive through a VPC endpoint, so nobody could connect from them',
       'Drop sourceIps to allow only private connections, or drop blockPublicAccess to allow the listed public IPs.');
   }
-  if (!c.sourceIps && !c.sourceVpcIds && !c.sourceVpcEndpointIds && !c.principalArns && !c.blockPublicAccess) {
+  if (!c.sourceIps && !c.sourceVpcIds && !c.sourceVpcEndpointIds && !c.principalArns && !c.blockPublicAccess
+    && !c.principalOrgIds && !c.principalOrgPaths && !c.vpcSourceIps) {
     fail(scope, prop, c, 'sets no condition, so it restricts nothing',
-      'Set at least one of sourceIps, sourceVpcIds, sourceVpcEndpointIds, principalArns or blockPublicAccess: true, or leave the property out.');
+      'Set at least one of sourceIps, sourceVpcIds, sourceVpcEndpointIds, vpcSourceIps, principalArns, principalOrgIds, '
+      + 'principalOrgPaths or blockPublicAccess: true, or leave the property out.');
   }
 }
 
@@ -98,7 +132,7 @@ export function renderConnectConditions(c: DsqlConnectConditions, options: Rende
   });
 
   const statements: iam.PolicyStatement[] = [];
-  if (c.sourceIps || c.sourceVpcIds || c.sourceVpcEndpointIds) {
+  if (c.sourceIps || c.sourceVpcIds || c.sourceVpcEndpointIds || c.vpcSourceIps) {
     const conditions: Record<string, Record<string, unknown>> = {};
     if (c.sourceIps) {
       conditions.NotIpAddressIfExists = { 'aws:SourceIp': [...c.sourceIps] };
@@ -108,13 +142,32 @@ export function renderConnectConditions(c: DsqlConnectConditions, options: Rende
     if (c.sourceVpcEndpointIds) notEquals['aws:SourceVpce'] = [...c.sourceVpcEndpointIds];
     // With only sourceIps, NotIpAddressIfExists alone also denies endpoint traffic (no aws:SourceIp there).
     if (Object.keys(notEquals).length > 0) conditions.StringNotEqualsIfExists = notEquals;
+    // vpcSourceIps alone admits endpoint traffic (narrowed below) and nothing public: "not through an endpoint".
+    else if (c.vpcSourceIps) conditions.Null = { 'aws:SourceVpc': 'true' };
     statements.push(base('DenyUntrustedNetworkOrigin', conditions));
+  }
+  if (c.vpcSourceIps) {
+    // Narrows endpoint traffic only: the key is present (Null false) and not an allowed address. Public
+    // requests carry no aws:VpcSourceIp, so this statement never decides them (the one above does).
+    statements.push(base('DenyUntrustedVpcSourceIp', {
+      NotIpAddress: { 'aws:VpcSourceIp': [...c.vpcSourceIps] },
+      Null: { 'aws:VpcSourceIp': 'false' },
+    }));
   }
   if (c.blockPublicAccess) {
     statements.push(base('DenyPublicAccess', { Null: { 'aws:SourceVpc': 'true' } }));
   }
   if (c.principalArns) {
     statements.push(base('DenyUnlistedPrincipals', { ArnNotLike: { 'aws:PrincipalArn': [...c.principalArns] } }));
+  }
+  if (c.principalOrgIds) {
+    // A missing key (a principal in no organization) makes the negated operator true: denied.
+    statements.push(base('DenyOtherOrganizations', { StringNotEquals: { 'aws:PrincipalOrgID': [...c.principalOrgIds] } }));
+  }
+  if (c.principalOrgPaths) {
+    // The negation of the documented ForAnyValue:StringLike: true when no path of the caller matches, and
+    // when the caller has no path at all (ForAllValues over an empty set is true), so both are denied.
+    statements.push(base('DenyOtherOrganizationalUnits', { 'ForAllValues:StringNotLike': { 'aws:PrincipalOrgPaths': [...c.principalOrgPaths] } }));
   }
   return statements;
 }

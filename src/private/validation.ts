@@ -7,6 +7,10 @@ export const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
 export const VPC_ENDPOINT_ID = /^vpce-[0-9a-f]{8}([0-9a-f]{9})?$/;
 /** IAM role, user or account-root ARN; `*` and `?` are allowed in the path and name (ArnLike). */
 export const IAM_PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f|-eusc)?:iam::\d{12}:(root|(role|user)\/([\x21-\x7e]*\/)?[\w+=,.@*?-]{1,128})$/;
+/** AWS Organizations id (`o-` and 10 to 32 lowercase letters or digits). */
+export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+/** An organization path `o-…/r-…/ou-…/…/`, optionally ending in `*` (StringLike). */
+export const ORG_PATH = /^o-[a-z0-9]{10,32}\/(r-[0-9a-z]{4,32})(\/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})*\/\*?$|^o-[a-z0-9]{10,32}\/\*$/;
 export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|northwest|southeast|southwest|mx)+-\d{1,2}$/;
 export const CLUSTER_ID = /^[a-z0-9]{26}$/;
 export const CLUSTER_ARN = /^arn:aws(-[a-z-]+)?:dsql:[a-z0-9-]+:\d{12}:cluster\/[a-z0-9]{26}$/;

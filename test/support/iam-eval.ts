@@ -181,6 +181,11 @@ export interface ConnectRequest {
   /** Request through an interface VPC endpoint: its VPC and endpoint ids. */
   readonly sourceVpc?: string;
   readonly sourceVpce?: string;
+  /** The client's private address, on a request through an interface VPC endpoint (`aws:VpcSourceIp`). */
+  readonly vpcSourceIp?: string;
+  /** The caller's organization (`aws:PrincipalOrgID`) and paths (`aws:PrincipalOrgPaths`); absent: no organization. */
+  readonly principalOrgId?: string;
+  readonly principalOrgPaths?: string[];
   /** Further request context keys (e.g. `ec2:VpceServiceName`, `aws:ResourceTag/…`). */
   readonly context?: Record<string, string | string[]>;
 }
@@ -197,6 +202,9 @@ function context(req: ConnectRequest): Record<string, string | string[]> {
   if (req.sourceIp) ctx['aws:SourceIp'] = req.sourceIp;
   if (req.sourceVpc) ctx['aws:SourceVpc'] = req.sourceVpc;
   if (req.sourceVpce) ctx['aws:SourceVpce'] = req.sourceVpce;
+  if (req.vpcSourceIp) ctx['aws:VpcSourceIp'] = req.vpcSourceIp;
+  if (req.principalOrgId) ctx['aws:PrincipalOrgID'] = req.principalOrgId;
+  if (req.principalOrgPaths) ctx['aws:PrincipalOrgPaths'] = req.principalOrgPaths;
   return ctx;
 }
 

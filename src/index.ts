@@ -4,3 +4,4 @@ export * from './database-role';
 export * from './connect-policy';
 export * from './private-path-policy';
 export * from './private-link-endpoint';
+export * from './checks';

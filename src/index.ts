@@ -18,3 +18,5 @@ export type { DsqlPrivateLinkEndpointProps } from './private-link-endpoint';
 export { DsqlPrivateLinkEndpoint } from './private-link-endpoint';
 export type { DsqlPrivatePathAdminPolicyProps, DsqlPrivatePathGuardrailProps } from './private-path-policy';
 export { DsqlPrivatePathAdminPolicy, DsqlPrivatePathGuardrail } from './private-path-policy';
+export type { DsqlSecurityChecksProps } from './checks/security-checks';
+export { DsqlCheckLevel, DsqlSecurityChecks } from './checks/security-checks';

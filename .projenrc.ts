@@ -66,7 +66,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     '@aws-cdk/integ-runner@2.197.10',
+    // The newest integ-tests-alpha published: there is no 2.255.0-alpha.0 (npm's `latest` is 2.245.0-alpha.0);
+    // its peer dependency `aws-cdk-lib ^2.245.0` admits the pinned 2.255.0. test/integ-assertions.test.ts runs
+    // this package's assertion handler, so a bump shows up there as well as in the snapshots.
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    // The SDK clients the integ assertions call (Lambda Invoke, DSQL GetCluster/GetClusterPolicy): the offline
+    // assertion test feeds responses through their deserializers to the assertion handler.
+    '@aws-sdk/client-dsql@^3',
+    '@aws-sdk/client-lambda@^3',
     // AGPL: a devDependency only, used by the decision tests; never part of the published package.
     '@cloud-copilot/iam-simulate',
     'fast-check@^4',
@@ -136,6 +143,9 @@ project.addTask('example', {
 });
 
 // integ-runner runs each integ/integ.*.ts with ts-node; type checking is done by jest and eslint already.
+// Its snapshot comparison covers the stacks under test only, not the assertion stacks: a change to an assertion
+// alone is not "a failed snapshot". So integ:update and integ:deploy pass --force (rewrite, or deploy, every test
+// given, changed or not); test/integ-assertions.test.ts checks that the committed assertion stacks are current.
 const integEnv = { TS_NODE_TRANSPILE_ONLY: '1' };
 const integVerify = project.addTask('integ:verify', {
   env: integEnv,
@@ -145,15 +155,15 @@ const integVerify = project.addTask('integ:verify', {
 project.addTask('integ:update', {
   env: integEnv,
   description: 'Re-synthesize every integ test and rewrite its committed snapshot (no deployment)',
-  steps: [{ exec: 'integ-runner --directory integ --language typescript --update-on-failed --dry-run --parallel-regions us-east-1 --max-workers 1' }],
+  steps: [{ exec: 'integ-runner --directory integ --language typescript --update-on-failed --force --dry-run --parallel-regions us-east-1 --max-workers 1' }],
 });
 project.addTask('integ:deploy', {
   env: integEnv,
   description:
-    'Deploy every integ test to the sandbox account in your AWS credentials, run its assertions, destroy it, ' +
-    'and record the run in the snapshot (needs credentials; see README "Integration tests")',
+    'Deploy every integ test (or the test files given) to the sandbox account in your AWS credentials, run its ' +
+    'assertions, destroy it, and record the run in the snapshot (needs credentials; see README "Integration tests")',
   receiveArgs: true,
-  steps: [{ exec: 'integ-runner --directory integ --language typescript --update-on-failed --parallel-regions us-east-1 --max-workers 1' }],
+  steps: [{ exec: 'integ-runner --directory integ --language typescript --update-on-failed --force --parallel-regions us-east-1 --max-workers 1' }],
 });
 
 project.addTask('bench', {

@@ -7,11 +7,11 @@
  * allowedPrincipalArns. The first makes a token for the private host and runs SELECT 1 over TLS; the second
  * is refused.
  */
-import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { SecureDsqlCluster } from '../src';
-import { ConnectCheck } from './clients';
+import { CONNECT_RETRY, ConnectCheck, connected, refused } from './clients';
 
 const app = new App();
 const stack = new Stack(app, 'SecureDsqlPrivateLink');
@@ -54,9 +54,15 @@ const integ = new IntegTest(app, 'PrivateLinkTest', {
 
 const event = { host: endpoint.hostNameFor(cluster), region: stack.region, user: 'admin' };
 
-integ.assertions.invokeFunction({ functionName: allowed.functionName, payload: JSON.stringify(event) })
-  .expect(ExpectedResult.objectLike({ Payload: { ok: true, value: 1 } }));
+// The endpoint policy, the security groups and the clients' roles are new: retry until they apply.
+const allowedConnects = integ.assertions.invokeFunction({ functionName: allowed.functionName, payload: JSON.stringify(event) })
+  .expect(connected())
+  .waitForAssertions(CONNECT_RETRY);
 
 // Refused by the endpoint policy (the security group admits it, and its identity policy allows the action).
-integ.assertions.invokeFunction({ functionName: notListed.functionName, payload: JSON.stringify(event) })
-  .expect(ExpectedResult.objectLike({ Payload: { ok: false } }));
+// Checked once the allowed client got through, so that the policies are in effect.
+allowedConnects.next(
+  integ.assertions.invokeFunction({ functionName: notListed.functionName, payload: JSON.stringify(event) })
+    .expect(refused())
+    .waitForAssertions(CONNECT_RETRY),
+);

@@ -29,7 +29,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: CDK_VERSION,
   cdkVersionPinning: false,
   constructsVersion: '10.5.1',
+  // Users: Node.js 20 or later synthesizes apps that use the library.
   minNodeVersion: '20.0.0',
+  // The GitHub workflows (build, release, upgrade): jsii 6, jsii-rosetta 6, eslint 9 and the release tooling
+  // support Node.js 22 and 24 only (jsii-rosetta warns that Node.js 20 is end of life).
+  workflowNodeVersion: '22.x',
   stability: 'experimental',
 
   keywords: ['cdk', 'awscdk', 'aws-cdk', 'dsql', 'aurora-dsql', 'privatelink', 'security'],
@@ -96,7 +100,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  gitignore: ['/cdk.out', '/examples/cdk.out', '/integ/**/cdk-integ.out.*', '/bench/results/*.tmp', '.embedded-pg-*'],
+  gitignore: [
+    '/cdk.out', '/examples/cdk.out', '/integ/**/cdk-integ.out.*', '/bench/results/*.tmp', '.embedded-pg-*',
+    // Written by `rosetta:extract` next to the assembly, and published with it (see the task below).
+    '.jsii.tabl.json',
+  ],
   tsconfigDev: {
     include: ['../examples/**/*.ts', '../integ/**/*.ts', '../bench/**/*.ts'],
     exclude: ['../integ/**/*.snapshot/**'],
@@ -182,5 +190,24 @@ if (bundle) {
   project.testTask.prependSpawn(bundle);
 }
 project.testTask.spawn(integVerify);
+
+// Every TypeScript example in the README and in the doc comments (`@example`, shown in API.md and by Construct
+// Hub) must compile against the jsii assembly, with the fixtures in rosetta/ (code inside a stack's
+// constructor): `--strict` fails on the first example that does not. The translations into Python, Java, C#
+// and Go are written to .jsii.tabl.json next to the assembly, which jsii-pacmak uses for the examples in the
+// generated packages' docs and which is published with the npm package. Needs `.jsii` (`npx projen compile`).
+const rosettaExtract = project.addTask('rosetta:extract', {
+  description: 'Compile every README and @example TypeScript snippet with jsii-rosetta (strict) and translate it',
+  steps: [{ exec: 'jsii-rosetta extract --strict .jsii' }],
+});
+project.postCompileTask.spawn(rosettaExtract);
+
+// Generate the source code of every jsii target (no language toolchain needed: nothing is built), so that a
+// jsii error in any language fails CI (.ci/run) and not the release. The packages themselves are built by the
+// release workflow (`package-all`, which needs Maven, .NET, Python and Go).
+project.addTask('pacmak:code-only', {
+  description: 'Generate the Python, Java, .NET and Go bindings (code only, into dist/code-only/) to catch jsii errors in any language',
+  steps: [{ exec: 'jsii-pacmak --code-only --force --targets python java dotnet go --outdir dist/code-only' }],
+});
 
 project.synth();

@@ -9,11 +9,9 @@ import { isValidationError } from './private/errors';
  * and across several copies of the library in one process.
  *
  * @example
- * try {
- *   new SecureDsqlCluster(this, 'Db', { removalPolicy: RemovalPolicy.DESTROY });
- * } catch (e) {
- *   if (!DsqlErrors.isValidationError(e)) throw e;
- *   // report the message: it says what to change
+ * declare const caught: any; // an error caught around `app.synth()` or a construct's creation
+ * if (DsqlErrors.isValidationError(caught)) {
+ *   // bad input: the message names the construct path, the property, the value and the fix
  * }
  */
 export class DsqlErrors {

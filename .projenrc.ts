@@ -10,6 +10,14 @@ import { awscdk, javascript } from 'projen';
  */
 const CDK_VERSION = '2.255.0';
 
+/**
+ * esbuild options of the Lambda handlers. @aws-sdk/dsql-signer is not part of the Lambda runtime's SDK:
+ * bundle everything, minified (the bundle is published in assets/ and uploaded with every stack), without
+ * source maps. projen's LambdaFunction passes these on to the bundler, whose options (AddBundleOptions) have
+ * `minify`; its own BundlingOptions type does not list it.
+ */
+const HANDLER_BUNDLING: Partial<javascript.AddBundleOptions> = { externals: [], sourcemap: false, minify: true };
+
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'secure-dsql',
   description:
@@ -60,8 +68,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   lambdaOptions: {
     // The newest runtime aws-cdk-lib 2.255 knows (cdk-nag AwsSolutions-L1 flags older ones).
     runtime: awscdk.LambdaRuntime.NODEJS_24_X,
-    // @aws-sdk/dsql-signer is not part of the Lambda runtime's SDK: bundle everything.
-    bundlingOptions: { externals: [], sourcemap: false },
+    bundlingOptions: HANDLER_BUNDLING,
   },
 
   devDeps: [
@@ -103,6 +110,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 for (const p of ['/examples/', '/integ/', '/bench/', '/.ci/', '/docs/']) {
+  project.addPackageIgnore(p);
+}
+// The handler's runtime sources: assets/handlers/*.lambda/index.js is their bundle (with pg and the signer
+// inside). Compiled into lib/ they would `require` packages the published package does not depend on.
+// lib/handlers/database-role-function.js (the Function construct) and the pure modules the construct imports
+// at synth time (properties, trust) stay.
+for (const p of [
+  '/lib/handlers/*.lambda.*',
+  '/lib/handlers/database-role/executor.*',
+  '/lib/handlers/database-role/handler.*',
+  '/lib/handlers/database-role/ownership.*',
+  '/lib/handlers/database-role/planner.*',
+  '*.map',
+]) {
   project.addPackageIgnore(p);
 }
 

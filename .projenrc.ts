@@ -174,6 +174,12 @@ project.addTask('integ:deploy', {
   steps: [{ exec: 'integ-runner --directory integ --language typescript --update-on-failed --parallel-regions us-east-1 --max-workers 1' }],
 });
 
+// The handler tests from a clone under a mode-700 directory (README "Development"); part of .ci/run.
+project.addTask('test:private-checkout', {
+  description: 'Run the database-role handler tests from a clone of HEAD inside a mode-700 temporary directory',
+  steps: [{ exec: 'bash .ci/private-checkout-tests' }],
+});
+
 project.addTask('bench', {
   description: 'Run the synth-time and policy-size benchmarks under bench/ and print the tables',
   steps: [{ exec: 'ts-node --project test/tsconfig.json bench/run.ts' }],

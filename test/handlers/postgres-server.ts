@@ -75,13 +75,16 @@ function openModes(dir: string): void {
  * its binaries) under os.tmpdir(), readable by everyone: the checkout itself may sit under a directory that
  * the `postgres` user cannot enter. The copy is keyed by the source path and version, made in a private
  * staging directory and renamed into place (concurrent jest workers race safely), and reused by later runs
- * only when it is complete and still owned by root and writable by root alone.
+ * (from any checkout of the same package version) only when it is complete and still owned by root and
+ * writable by root alone.
  */
 export function serverBinaries(owner: { uid: number; gid: number } | undefined, installed = binDir()): string {
   if (!owner) return installed;
   const native = fs.realpathSync(path.dirname(installed));
-  const version = JSON.parse(fs.readFileSync(path.join(native, '..', 'package.json'), 'utf8')).version as string;
-  const key = crypto.createHash('sha256').update(`${native}\0${version}`).digest('hex').slice(0, 16);
+  const pkg = JSON.parse(fs.readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as { name: string; version: string };
+  // One copy per package version (and server binary), shared by every checkout: not one per checkout path.
+  const identity = `${pkg.name}@${pkg.version}\0${fs.statSync(path.join(installed, 'postgres')).size}`;
+  const key = crypto.createHash('sha256').update(identity).digest('hex').slice(0, 16);
   const target = path.join(os.tmpdir(), `secure-dsql-pg-bin-${key}`);
   const marker = (dir: string) => path.join(dir, '.complete');
   const usable = (dir: string) => trustedDirectory(dir) && fs.existsSync(marker(dir)) && fs.readFileSync(marker(dir), 'utf8') === key;

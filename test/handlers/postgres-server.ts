@@ -73,7 +73,7 @@ function openModes(dir: string): void {
  * The bin directory the server user can run. Without a separate server user, the installed one. As root, a
  * copy of the platform package's `native/` tree (bin, lib, share: PostgreSQL finds its libraries relative to
  * its binaries) under os.tmpdir(), readable by everyone: the checkout itself may sit under a directory that
- * the `postgres` user cannot enter. The copy is keyed by the source path and version, made in a private
+ * the `postgres` user cannot enter. The copy is keyed by the package version, made in a private
  * staging directory and renamed into place (concurrent jest workers race safely), and reused by later runs
  * (from any checkout of the same package version) only when it is complete and still owned by root and
  * writable by root alone.

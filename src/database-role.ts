@@ -295,6 +295,7 @@ export class DsqlDatabaseRole extends Resource {
       properties: properties as unknown as Record<string, unknown>,
     });
     resource.applyRemovalPolicy(removalPolicy);
+    this.node.defaultChild = resource;
     // The endpoint and the security group rules on 5432 must exist before the handler connects, and outlive it.
     if (endpoint) resource.node.addDependency(endpoint);
     if (handler.ownSecurityGroup) resource.node.addDependency(handler.ownSecurityGroup);

@@ -630,12 +630,21 @@ describe('the event is not trusted: what the template did not declare is refused
     expect(await roleRow('forged_target')).toBeUndefined();
   });
 
-  test('a Delete naming another cluster or host is refused before connecting', async () => {
+  test('a Delete naming another cluster, host or stack connects nowhere and drops nothing, and says why', async () => {
     const h = harness();
+    const logged: string[] = [];
     const forged = properties({ ClusterIdentifier: OTHER_CLUSTER, Endpoint: `${OTHER_CLUSTER}.dsql.us-east-1.on.aws` });
-    await expect(onEvent(del(`${OTHER_CLUSTER}/app_rw`, forged), h.deps)).rejects.toThrow(
-      `refused before connecting: the event does not match what the template declared for this function: ClusterIdentifier "${OTHER_CLUSTER}" is not this function's "${CLUSTER_ID}"`);
+    await expect(onEvent(del(`${OTHER_CLUSTER}/app_rw`, forged), { ...h.deps, log: (l) => logged.push(l) }))
+      .resolves.toEqual({ PhysicalResourceId: `${OTHER_CLUSTER}/app_rw` });
+    await expect(onEvent(del(`${CLUSTER_ID}/app_rw`, properties(), { stackId: OTHER_STACK_ID }), { ...h.deps, log: (l) => logged.push(l) }))
+      .resolves.toBeDefined();
     expect(h.targets).toEqual([]);
+    expect(logged).toEqual([
+      `delete ${OTHER_CLUSTER}/app_rw: refused before connecting: the event does not match what the template declared for this function: `
+      + `ClusterIdentifier "${OTHER_CLUSTER}" is not this function's "${CLUSTER_ID}"; Endpoint "${OTHER_CLUSTER}.dsql.us-east-1.on.aws" is not this function's "${ENDPOINT}"; nothing is dropped`,
+      `delete ${CLUSTER_ID}/app_rw: refused before connecting: the event does not match what the template declared for this function: `
+      + `StackId "${OTHER_STACK_ID}" is not this function's "${STACK_ID}"; nothing is dropped`,
+    ]);
   });
 });
 

@@ -642,7 +642,7 @@ describe('ownership and host names at synth', () => {
     const s = stack();
     const cluster = SecureDsqlCluster.fromClusterAttributes(s, 'Db', { clusterIdentifier: 'abcdefghijklmnopqrstuvwxyz', endpoint });
     expect(() => new DsqlDatabaseRole(s, 'R', { cluster, roleName: 'r' })).toThrow(
-      `Stack/R: cluster has a host name that is not one of cluster abcdefghijklmnopqrstuvwxyz (expected abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws, `
+      'Stack/R: cluster has a host name that is not one of cluster abcdefghijklmnopqrstuvwxyz (expected abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws, '
       + `or abcdefghijklmnopqrstuvwxyz.dsql-<suffix>.us-east-1.on.aws through an endpoint) (got ${JSON.stringify(endpoint)}).`);
   });
 

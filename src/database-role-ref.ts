@@ -103,9 +103,26 @@ export interface DsqlDatabaseRoleOptions {
    * principal keeps access to the database; it fails when the role owns objects (reassign them first).
    * `RETAIN` keeps the role with its mappings and privileges.
    *
+   * Either way, the handler drops only a role that its stack created (or adopted, see `adoptExisting`), as its
+   * ownership record in the database proves.
+   *
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Whether to take over a database role of this name that already exists on the cluster and was not created
+   * by this stack: made by hand, by another tool, by a DsqlDatabaseRole of another stack, or by a version of
+   * this library that did not record ownership.
+   *
+   * Without it, such a role is left untouched and the deployment fails with a message naming the role and its
+   * recorded owner. With it, the role is recorded as this stack's: its mappings and privileges are managed
+   * from then on (mappings to other principals are revoked), and with `removalPolicy` DESTROY it is dropped
+   * when this construct is removed. Roles this stack created are managed either way.
+   *
+   * @default false
+   */
+  readonly adoptExisting?: boolean;
 
   /**
    * An interface VPC endpoint of the cluster's connection service. The handler runs in the endpoint's VPC,

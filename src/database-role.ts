@@ -1,17 +1,16 @@
-import { CustomResource, Duration, Lazy, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
+import { CustomResource, Lazy, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import type { IDsqlCluster } from './cluster-ref';
 import { DsqlDatabaseRoleOptions, DsqlSchemaPrivileges, DsqlTablePrivilege, IDsqlDatabaseRole } from './database-role-ref';
 import type { IDsqlConnectionEndpoint } from './endpoint-ref';
-import { DatabaseRoleResourceProperties, RESOURCE_TYPE } from './handlers/database-role/properties';
-import { DatabaseRoleFunction } from './handlers/database-role-function';
-import { admitPrincipal } from './private/allow-list';
+import { DatabaseRoleResourceProperties, OWNERSHIP_SCHEMA, RESOURCE_TYPE } from './handlers/database-role/properties';
+import { declaredState, isDsqlHostName } from './handlers/database-role/trust';
+import { DatabaseRoleHandler } from './private/database-role-handler';
 import { fail } from './private/errors';
-import { acknowledgeCustomResourceFunctions } from './private/nag';
 import { QUOTAS } from './private/quota';
 import { principalArnProblem, roleNameProblem, schemaNameProblem } from './private/sql-identifiers';
 
@@ -25,6 +24,9 @@ export interface DsqlDatabaseRoleProps extends DsqlDatabaseRoleOptions {
 
 const TABLE_PRIVILEGE_VALUES = Object.values(DsqlTablePrivilege) as string[];
 
+/** The role names claimed in each app, by cluster: `<cluster>/<role name>` to the DsqlDatabaseRole. */
+const CLAIMED = new WeakMap<IConstruct, Map<string, IConstruct>>();
+
 /**
  * A database role on an Aurora DSQL cluster, mapped to IAM principals and granted privileges on schemas.
  *
@@ -32,6 +34,11 @@ const TABLE_PRIVILEGE_VALUES = Object.values(DsqlTablePrivilege) as string[];
  * `dsql:DbConnectAdmin` token signed for the host it connects to) and runs `CREATE ROLE … WITH LOGIN`,
  * `AWS IAM GRANT <role> TO '<arn>'` and the requested `GRANT`s; on update it reconciles, on delete it undoes
  * them. Its function may call `dsql:DbConnectAdmin` on this cluster only.
+ *
+ * All the DsqlDatabaseRoles of a stack on one cluster and placement (`endpoint`, `vpc`, `vpcSubnets`,
+ * `securityGroups`) share one handler function and one provider. The handler acts only on what the template
+ * declared for it (its environment fixes the cluster, host, Region, stack, role names and declared states),
+ * and changes or drops only the roles its stack created, as an ownership record in the database proves.
  *
  * @resource Custom::DsqlDatabaseRole
  */
@@ -42,7 +49,10 @@ export class DsqlDatabaseRole extends Resource implements IDsqlDatabaseRole {
   /** The cluster the role lives in. */
   public readonly cluster: IDsqlCluster;
 
-  /** The function that manages the role (it holds `dsql:DbConnectAdmin` on the cluster). */
+  /**
+   * The function that manages the role (it holds `dsql:DbConnectAdmin` on the cluster), shared by every
+   * DsqlDatabaseRole of this stack on the same cluster and placement.
+   */
   public readonly handlerFunction: lambda.IFunction;
 
   private readonly arns: string[] = [];
@@ -81,46 +91,47 @@ export class DsqlDatabaseRole extends Resource implements IDsqlDatabaseRole {
     const schemaPrivileges = this.renderPrivileges(props.schemaPrivileges);
     const { vpc, endpoint } = this.placement(props);
     this.checkReachable(endpoint);
-    const ownGroup = vpc && !props.securityGroups ? this.securityGroup(vpc, !!endpoint) : undefined;
+    const host = endpoint ? endpoint.hostNameFor(this.cluster) : this.cluster.clusterEndpoint;
+    this.checkHost(host, endpoint);
+    this.claimRoleName();
 
-    this.handlerFunction = new DatabaseRoleFunction(this, 'Handler', {
-      description: 'secure-dsql: creates, reconciles and removes an Aurora DSQL database role',
-      timeout: Duration.minutes(5),
-      memorySize: 256,
+    const handler = DatabaseRoleHandler.of(this, {
+      cluster: this.cluster,
+      host,
+      endpoint,
       vpc,
       vpcSubnets: vpc ? props.vpcSubnets : undefined,
-      securityGroups: vpc ? (props.securityGroups ?? [ownGroup!]) : undefined,
+      securityGroups: vpc ? props.securityGroups : undefined,
     });
-    this.cluster.grantConnectAdmin(this.handlerFunction);
-    // The handler must connect: admit its role where principal allow-lists would otherwise deny it.
-    const handlerRoleArn = this.handlerFunction.role!.roleArn;
-    const reason = 'the handler of a DsqlDatabaseRole, which must connect as admin';
-    admitPrincipal(this.cluster, handlerRoleArn, reason);
-    if (endpoint) admitPrincipal(endpoint, handlerRoleArn, reason);
-    if (endpoint) endpoint.connections.allowDefaultPortFrom(this.handlerFunction, 'DsqlDatabaseRole handler to the cluster');
-
-    const provider = new cr.Provider(this, 'Provider', { onEventHandler: this.handlerFunction });
-    // Compliance rules that cannot apply to the custom-resource functions (README "Compliance").
-    acknowledgeCustomResourceFunctions(this.handlerFunction, provider, { handlerInVpc: vpc !== undefined });
+    this.handlerFunction = handler.function;
 
     const properties: DatabaseRoleResourceProperties = {
-      Endpoint: endpoint ? endpoint.hostNameFor(this.cluster) : this.cluster.clusterEndpoint,
+      Endpoint: host,
       Region: this.cluster.env.region,
       ClusterIdentifier: this.cluster.clusterIdentifier,
       RoleName: props.roleName,
       PrincipalArns: Lazy.list({ produce: () => [...this.arns] }, { omitEmpty: false }),
       SchemaPrivileges: schemaPrivileges,
       RemovalPolicy: removalPolicy === RemovalPolicy.RETAIN ? 'retain' : 'destroy',
+      AdoptExisting: props.adoptExisting ? 'true' : 'false',
     };
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
+    // The handler acts on this role only in the state declared here (read once every grantConnect is done).
+    handler.declare({ scope: this, state: () => declaredState({ ...properties, PrincipalArns: [...this.arns] }) });
+
+    // The handler's key is part of the id: a custom resource's service token cannot be changed in place
+    // (CloudFormation refuses "Modifying service token is not allowed"), so a role that moves to another
+    // cluster or placement becomes a new resource; the old one's Delete then finds the role recorded for the
+    // new one and drops nothing.
+    const resource = new CustomResource(this, `Resource${handler.key}`, {
+      serviceToken: handler.serviceToken,
       resourceType: RESOURCE_TYPE,
       properties: properties as unknown as Record<string, unknown>,
     });
     resource.applyRemovalPolicy(removalPolicy);
+    this.node.defaultChild = resource;
     // The endpoint and the security group rules on 5432 must exist before the handler connects, and outlive it.
     if (endpoint) resource.node.addDependency(endpoint);
-    if (ownGroup) resource.node.addDependency(ownGroup);
+    if (handler.ownSecurityGroup) resource.node.addDependency(handler.ownSecurityGroup);
   }
 
   /**
@@ -177,6 +188,10 @@ export class DsqlDatabaseRole extends Resource implements IDsqlDatabaseRole {
         if (problem) {
           fail(this, `${prop}.schema`, entry.schema, problem, 'Name an application schema such as "public" or "orders" (lower-case letters, digits, underscores).');
         }
+        if (entry.schema === OWNERSHIP_SCHEMA) {
+          fail(this, `${prop}.schema`, entry.schema, 'is the schema where the handler records the roles it manages, which only admin may use',
+            'Grant privileges on an application schema instead.');
+        }
         if (seen.has(entry.schema)) fail(this, `${prop}.schema`, entry.schema, 'appears twice', 'Merge the two entries into one.');
         seen.add(entry.schema);
       }
@@ -211,6 +226,52 @@ export class DsqlDatabaseRole extends Resource implements IDsqlDatabaseRole {
     }
   }
 
+  /**
+   * The handler signs its admin token for, and connects to, this host: it must be a host name of this very
+   * cluster (public `<id>.dsql.<region>.on.aws` or private `<id>.dsql-<suffix>.<region>.on.aws`). Checked
+   * whenever it is known at synth time (an imported cluster, or an endpoint's literal host name); the handler
+   * checks it again at run time.
+   */
+  private checkHost(host: string, endpoint: IDsqlConnectionEndpoint | undefined): void {
+    if (Token.isUnresolved(host)) return;
+    const id = this.cluster.clusterIdentifier;
+    const region = this.cluster.env.region;
+    const knownId = Token.isUnresolved(id) ? undefined : id;
+    const knownRegion = Token.isUnresolved(region) ? undefined : region;
+    if (isDsqlHostName(host, knownId, knownRegion)) return;
+    const expected = `${knownId ?? '<cluster id>'}.dsql.${knownRegion ?? '<region>'}.on.aws, or ${knownId ?? '<cluster id>'}.dsql-<suffix>.${knownRegion ?? '<region>'}.on.aws through an endpoint`;
+    if (endpoint) {
+      fail(this, 'endpoint', host, `gives a host name that is not one of cluster ${this.cluster.node.path} (expected ${expected})`,
+        'Give the DsqlPrivateLinkEndpoint of this cluster, or import the cluster with the vpcEndpointServiceName of its connection service.');
+    }
+    fail(this, 'cluster', host, `has a host name that is not one of cluster ${knownId ?? this.cluster.node.path} (expected ${expected})`,
+      'Import the cluster without an explicit endpoint (the default host name is the cluster\'s), or give its real host name.');
+  }
+
+  /**
+   * One DsqlDatabaseRole per role name and cluster in an app: two would revoke each other's mappings on every
+   * deployment. Checked when the role name and the cluster (its identifier, or its construct) are known.
+   */
+  private claimRoleName(): void {
+    if (Token.isUnresolved(this.roleName)) return;
+    const id = this.cluster.clusterIdentifier;
+    const region = this.cluster.env.region;
+    const cluster = Token.isUnresolved(id) ? `construct:${this.cluster.node.path}` : `id:${id}@${Token.isUnresolved(region) ? '?' : region}`;
+    let claimed = CLAIMED.get(this.node.root);
+    if (!claimed) {
+      claimed = new Map();
+      CLAIMED.set(this.node.root, claimed);
+    }
+    const key = `${cluster}/${this.roleName}`;
+    const other = claimed.get(key);
+    if (other) {
+      fail(this, 'roleName', this.roleName,
+        `is already managed on cluster ${Token.isUnresolved(id) ? this.cluster.node.path : id} by ${other.node.path}: two DsqlDatabaseRoles of one database role would revoke each other's mappings on every deployment`,
+        'Manage each database role with one DsqlDatabaseRole (add principals to it with principals, principalArns or grantConnect), or choose another roleName.');
+    }
+    claimed.set(key, this);
+  }
+
   private placement(props: DsqlDatabaseRoleProps): { vpc?: ec2.IVpc; endpoint?: IDsqlConnectionEndpoint } {
     const endpoint = props.endpoint;
     if (endpoint && props.vpc && props.vpc !== endpoint.vpc) {
@@ -233,18 +294,5 @@ export class DsqlDatabaseRole extends Resource implements IDsqlDatabaseRole {
         'Give at most 5 security groups (or raise the quota and pass fewer here), or leave securityGroups out.');
     }
     return { vpc, endpoint };
-  }
-
-  private securityGroup(vpc: ec2.IVpc, throughEndpoint: boolean): ec2.ISecurityGroup {
-    const sg = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc,
-      description: 'secure-dsql DsqlDatabaseRole handler: outbound TCP 5432 to the cluster only',
-      allowAllOutbound: false,
-    });
-    if (!throughEndpoint) {
-      // The public endpoint's addresses are not fixed: the port is the restriction.
-      sg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(5432), 'Aurora DSQL public endpoint');
-    }
-    return sg;
   }
 }

@@ -27,7 +27,9 @@ describe('parseProperties', () => {
       principalArns: [ARN_A],
       grants: [{ schema: 'orders', schemaPrivileges: ['USAGE', 'CREATE'], tablePrivileges: ['SELECT', 'DELETE'] }],
       retain: false,
+      adoptExisting: false,
     });
+    expect(desired({ AdoptExisting: 'true' }).adoptExisting).toBe(true);
     expect(physicalId(d)).toBe('abcdefghijklmnopqrstuvwxyz/app_rw');
   });
 
@@ -45,6 +47,8 @@ describe('parseProperties', () => {
     [{ Endpoint: 'evil.example.com:5432/x' }, /not a host name/],
     [{ Region: 'us-east-1; x' }, /not an AWS Region/],
     [{ RemovalPolicy: 'snapshot' }, /retain" or "destroy/],
+    [{ AdoptExisting: 'yes' }, /AdoptExisting must be "true" or "false"/],
+    [{ SchemaPrivileges: [{ Schema: 'secure_dsql', Privileges: ['USAGE'], TablePrivileges: ['UPDATE'] }] }, /names schema secure_dsql, where the handler records the roles it manages/],
   ])('refuses %j', (overrides, message) => {
     expect(() => parseProperties(props(overrides))).toThrow(message);
   });

@@ -4,9 +4,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { IDsqlCluster, SecureDsqlCluster, DsqlDatabaseRole, DsqlDatabaseRoleProps, DsqlTablePrivilege, IDsqlConnectionEndpoint } from '../src';
+import { DsqlPrivateLinkEndpoint, IDsqlCluster, SecureDsqlCluster, DsqlDatabaseRole, DsqlDatabaseRoleProps, DsqlTablePrivilege, IDsqlConnectionEndpoint } from '../src';
 import { decide, ENV, ResolvedTemplate } from './support/iam-eval';
 import { parseProperties } from '../src/handlers/database-role/properties';
+import { applyMismatches, parseTrustedConfig, TRUST_ENV } from '../src/handlers/database-role/trust';
 
 function stack(): Stack {
   return new Stack(new App(), 'Stack', { env: ENV });
@@ -449,5 +450,243 @@ describe('the handler is admitted where principal allow-lists would deny it', ()
     expect(endpointDeny.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([r.roleArn(roleId(app)), handlerArn]);
     Annotations.fromStack(s).hasInfo('/Admit/Db', Match.stringLikeRegexp('admitted a role of this app'));
     Annotations.fromStack(s).hasInfo('/Admit/Db/Private', Match.stringLikeRegexp('admitted a role of this app'));
+  });
+});
+
+/** The Lambda functions of a template: the role handlers and the provider frameworks. */
+function functions(t: Template): Record<string, any> {
+  return t.findResources('AWS::Lambda::Function');
+}
+
+/** The handler functions (not the provider frameworks). */
+function handlerFunctions(t: Template): Array<[string, any]> {
+  return Object.entries(functions(t)).filter(([, f]) => String(f.Properties.Description ?? '').includes('Aurora DSQL database role'));
+}
+
+describe('one handler and one provider per cluster and placement', () => {
+  test('10 roles on one cluster: 10 custom resources, 2 Lambda functions, 2 IAM roles in all', () => {
+    const s = stack();
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    const app = new iam.Role(s, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    for (let i = 0; i < 10; i++) cluster.addDatabaseRole(`Role${i}`, { roleName: `role_${i}`, principals: [app] });
+    const t = Template.fromStack(s);
+    expect(Object.keys(t.findResources(TYPE))).toHaveLength(10);
+    expect(Object.keys(functions(t))).toHaveLength(2);
+    expect(Object.keys(t.findResources('AWS::IAM::Role'))).toHaveLength(3); // the app's, the handler's, the framework's
+    const tokens = new Set(Object.values<any>(t.findResources(TYPE)).map((r) => JSON.stringify(r.Properties.ServiceToken)));
+    expect(tokens.size).toBe(1);
+  });
+
+  test('the shared handler may still do exactly dsql:DbConnectAdmin on its one cluster', async () => {
+    const s = stack();
+    const a = new SecureDsqlCluster(s, 'A');
+    const b = new SecureDsqlCluster(s, 'B');
+    for (let i = 0; i < 3; i++) a.addDatabaseRole(`Role${i}`, { roleName: `role_${i}` });
+    b.addDatabaseRole('Role', { roleName: 'role_0' });
+    const t = Template.fromStack(s);
+    const r = new ResolvedTemplate(s);
+    const handlers = handlerFunctions(t);
+    expect(handlers).toHaveLength(2);
+    const clusters = r.logicalIdsOfType('AWS::DSQL::Cluster');
+    for (const [, fn] of handlers) {
+      const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+      const own = r.resolve(fn.Properties.Environment.Variables[TRUST_ENV.clusterIdentifier]);
+      const [mine] = clusters.filter((c) => r.getAtt(c, 'Identifier') === own);
+      const other = clusters.find((c) => c !== mine)!;
+      const { statements } = permissions(r, roleId);
+      expect(statements).toEqual([{ Action: 'dsql:DbConnectAdmin', Effect: 'Allow', Resource: r.clusterArn(mine) }]);
+      const policies = { identityPolicies: r.identityPolicies(roleId) };
+      expect(await decide(policies, { principal: r.roleArn(roleId), action: 'dsql:DbConnectAdmin', resource: r.clusterArn(mine) })).toBe('Allowed');
+      expect(await decide(policies, { principal: r.roleArn(roleId), action: 'dsql:DbConnectAdmin', resource: r.clusterArn(other) })).toBe('ImplicitlyDenied');
+    }
+  });
+
+  test('another placement is another handler; roles of one placement share theirs', () => {
+    const s = stack();
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    const vpc = new ec2.Vpc(s, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const endpoint = new TestEndpoint(s, 'Endpoint', vpc);
+    const sg = new ec2.SecurityGroup(s, 'Mine', { vpc });
+    const roles = [
+      cluster.addDatabaseRole('Public1', { roleName: 'public_1' }),
+      cluster.addDatabaseRole('Public2', { roleName: 'public_2' }),
+      cluster.addDatabaseRole('Private1', { roleName: 'private_1', endpoint }),
+      cluster.addDatabaseRole('Private2', { roleName: 'private_2', endpoint }),
+      cluster.addDatabaseRole('OwnSg', { roleName: 'own_sg', endpoint, securityGroups: [sg] }),
+    ];
+    const fns = roles.map((r) => r.handlerFunction);
+    expect(fns[0]).toBe(fns[1]);
+    expect(fns[2]).toBe(fns[3]);
+    expect(new Set(fns).size).toBe(3);
+    expect(handlerFunctions(Template.fromStack(s))).toHaveLength(3);
+  });
+
+  test('a role moved to another placement becomes a new custom resource (a service token cannot change in place)', () => {
+    const logicalId = (withEndpoint: boolean) => {
+      const s = stack();
+      const cluster = new SecureDsqlCluster(s, 'Db');
+      const vpc = new ec2.Vpc(s, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      cluster.addDatabaseRole('Reader', { roleName: 'reader', endpoint: withEndpoint ? new TestEndpoint(s, 'Endpoint', vpc) : undefined });
+      return Object.keys(Template.fromStack(s).findResources(TYPE))[0];
+    };
+    expect(logicalId(false)).toBe(logicalId(false));
+    expect(logicalId(true)).not.toBe(logicalId(false));
+  });
+});
+
+describe('the handler trusts only its configuration, written at synth', () => {
+  function build(): { s: Stack; r: ResolvedTemplate } {
+    const s = stack();
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    const app = new iam.Role(s, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    cluster.addDatabaseRole('Literal', { roleName: 'literal', principalArns: ['arn:aws:iam::123456789012:role/analyst'], schemaPrivileges: [{ schema: 'orders' }] });
+    const mapped = cluster.addDatabaseRole('Mapped', { roleName: 'mapped', adoptExisting: true });
+    mapped.grantConnect(app);
+    return { s, r: new ResolvedTemplate(s) };
+  }
+
+  test('cluster, host, Region and stack are fixed in the environment; each role by digest, or by state when it holds deploy-time ARNs', () => {
+    const { s, r } = build();
+    const [[, fn]] = handlerFunctions(Template.fromStack(s));
+    const env = fn.Properties.Environment.Variables;
+    const clusterId = r.logicalIdsOfType('AWS::DSQL::Cluster')[0];
+    expect(env[TRUST_ENV.clusterIdentifier]).toEqual({ 'Fn::GetAtt': [clusterId, 'Identifier'] });
+    expect(env[TRUST_ENV.host]).toEqual({ 'Fn::GetAtt': [clusterId, 'Endpoint'] });
+    expect(env[TRUST_ENV.region]).toBe('us-east-1');
+    expect(env[TRUST_ENV.stackId]).toEqual({ Ref: 'AWS::StackId' });
+    const roles = JSON.parse(r.resolve(env[TRUST_ENV.roles]));
+    const appArn = r.roleArn(r.logicalIdsOfType('AWS::IAM::Role').find((x) => x.startsWith('App'))!);
+    expect(roles).toEqual([
+      ['literal', expect.stringMatching(/^sha256:[A-Za-z0-9_-]{43}$/)],
+      ['mapped', ['mapped', [appArn], [], 'destroy', 'true']],
+    ]);
+  });
+
+  test('every custom resource of the template passes the handler\'s checks against the resolved environment; a forged one does not', () => {
+    const { r } = build();
+    const [handlerId, ...others] = r.logicalIdsOfType('AWS::Lambda::Function')
+      .filter((id) => String(r.json.Resources[id].Properties.Description).includes('database role'));
+    expect(others).toEqual([]);
+    const config = parseTrustedConfig(r.json.Resources[handlerId].Properties.Environment.Variables);
+    const events = r.logicalIdsOfType(TYPE).map((id) => ({ StackId: config.stackId, ResourceProperties: r.json.Resources[id].Properties }));
+    expect(events).toHaveLength(2);
+    for (const event of events) {
+      expect(applyMismatches(config, event)).toEqual([]);
+      expect(parseProperties(event.ResourceProperties).roleName).toBeDefined();
+      const forged = { ...event, ResourceProperties: { ...event.ResourceProperties, PrincipalArns: [...event.ResourceProperties.PrincipalArns, 'arn:aws:iam::123456789012:role/x'] } };
+      expect(applyMismatches(config, forged)).toEqual([expect.stringMatching(/^the state of role/)]);
+    }
+  });
+
+  test('states that do not fit in the 4 KB environment are checked by name only, and each such role is warned about', () => {
+    const s = stack();
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    const roles = Array.from({ length: 30 }, (_, i) => {
+      const app = new iam.Role(s, `App${i}`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      return cluster.addDatabaseRole(`Role${i}`, { roleName: `role_with_a_long_name_${i}`, principals: [app], schemaPrivileges: [{ schema: 'orders' }] });
+    });
+    const r = new ResolvedTemplate(s);
+    const [[, fn]] = handlerFunctions(Template.fromStack(s));
+    const entries: Array<[string, unknown]> = JSON.parse(r.resolve(fn.Properties.Environment.Variables[TRUST_ENV.roles]));
+    expect(entries.map(([name]) => name)).toEqual(roles.map((x) => x.roleName));
+    const byName = entries.filter(([, check]) => check === '*').map(([name]) => name);
+    expect(byName.length).toBeGreaterThan(0);
+    expect(byName.length).toBeLessThan(30);
+    const total = Object.entries<any>(fn.Properties.Environment.Variables).reduce((n, [k, v]) => n + k.length + String(r.resolve(v)).length, 0);
+    expect(total).toBeLessThanOrEqual(4096);
+    const warnings = Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('checks its name, cluster, host and stack, but not its principals and privileges'));
+    expect(warnings.map((w) => w.id).sort()).toEqual(byName.map((n) => `/Stack/Db/Role${n.split('_').pop()}`).sort());
+  });
+
+  test('more role names than the environment holds fail at synth', () => {
+    const s = stack();
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    for (let i = 0; i < 80; i++) cluster.addDatabaseRole(`Role${i}`, { roleName: `r${i}_${'x'.repeat(55)}` });
+    expect(() => Template.fromStack(s)).toThrow(/Stack\/DsqlDatabaseRoleHandler[0-9A-F]{12}: roles need about \d+ bytes of environment even by name only, over the Lambda quota of 4096 bytes/);
+  });
+});
+
+describe('ownership and host names at synth', () => {
+  test('two DsqlDatabaseRoles of one role name on one cluster are refused, in one stack or across the app', () => {
+    const app = new App();
+    const a = new Stack(app, 'A', { env: ENV });
+    const b = new Stack(app, 'B', { env: ENV });
+    const cluster = new SecureDsqlCluster(a, 'Db');
+    cluster.addDatabaseRole('Reader', { roleName: 'reader' });
+    expect(() => new DsqlDatabaseRole(a, 'Again', { cluster, roleName: 'reader' })).toThrow(
+      /^A\/Again: roleName is already managed on cluster A\/Db by A\/Db\/Reader: two DsqlDatabaseRoles of one database role would revoke each other's mappings on every deployment \(got "reader"\)\. Manage each database role with one DsqlDatabaseRole/);
+    expect(() => new DsqlDatabaseRole(b, 'Elsewhere', { cluster, roleName: 'reader' })).toThrow(/^B\/Elsewhere: roleName is already managed on cluster A\/Db by A\/Db\/Reader/);
+    // Other names, or the same name on another cluster, are fine.
+    expect(() => new DsqlDatabaseRole(b, 'Writer', { cluster, roleName: 'writer' })).not.toThrow();
+    expect(() => new SecureDsqlCluster(b, 'Other').addDatabaseRole('Reader', { roleName: 'reader' })).not.toThrow();
+  });
+
+  test('two imports of one cluster identifier are one cluster', () => {
+    const s = stack();
+    const one = SecureDsqlCluster.fromClusterIdentifier(s, 'One', 'abcdefghijklmnopqrstuvwxyz');
+    const two = SecureDsqlCluster.fromClusterIdentifier(s, 'Two', 'abcdefghijklmnopqrstuvwxyz');
+    new DsqlDatabaseRole(s, 'R1', { cluster: one, roleName: 'reader' });
+    expect(() => new DsqlDatabaseRole(s, 'R2', { cluster: two, roleName: 'reader' })).toThrow(/^Stack\/R2: roleName is already managed on cluster abcdefghijklmnopqrstuvwxyz by Stack\/R1/);
+  });
+
+  test.each([
+    ['a host outside Aurora DSQL', 'db.attacker.example'],
+    ['the host of another cluster', 'zzzzzzzzzzzzzzzzzzzzzzzzzz.dsql.us-east-1.on.aws'],
+    ['the host in another Region', 'abcdefghijklmnopqrstuvwxyz.dsql.eu-west-1.on.aws'],
+    ['a look-alike suffix', 'abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws.attacker.example'],
+  ])('an imported cluster whose host is %s fails at synth', (_what, host) => {
+    const s = stack();
+    // The import refuses it first...
+    expect(() => SecureDsqlCluster.fromClusterAttributes(s, 'Db', { clusterIdentifier: 'abcdefghijklmnopqrstuvwxyz', clusterEndpoint: host }))
+      .toThrow(`Stack/Db: clusterEndpoint is not a DSQL host name of cluster abcdefghijklmnopqrstuvwxyz in us-east-1 (got ${JSON.stringify(host)}).`);
+    // ...and the role refuses it from any other implementation of the interfaces (here: an endpoint that names it).
+    const vpc = new ec2.Vpc(s, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const cluster = SecureDsqlCluster.fromClusterIdentifier(s, 'Ok', 'abcdefghijklmnopqrstuvwxyz');
+    const endpoint = new (class extends TestEndpoint {
+      public hostNameFor(): string {
+        return host;
+      }
+    })(s, 'Rogue', vpc);
+    expect(() => new DsqlDatabaseRole(s, 'R', { cluster, roleName: 'r', endpoint })).toThrow(
+      'Stack/R: endpoint gives a host name that is not one of cluster Stack/Ok (expected abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws, '
+      + `or abcdefghijklmnopqrstuvwxyz.dsql-<suffix>.us-east-1.on.aws through an endpoint) (got ${JSON.stringify(host)}).`);
+  });
+
+  test('an imported cluster with its own public or private host name is accepted', () => {
+    for (const clusterEndpoint of ['abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws', undefined]) {
+      const s = stack();
+      const cluster = SecureDsqlCluster.fromClusterAttributes(s, 'Db', { clusterIdentifier: 'abcdefghijklmnopqrstuvwxyz', clusterEndpoint });
+      expect(() => new DsqlDatabaseRole(s, 'R', { cluster, roleName: 'r' })).not.toThrow();
+    }
+    const s = stack();
+    const vpc = new ec2.Vpc(s, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const cluster = SecureDsqlCluster.fromClusterAttributes(s, 'Db', { clusterIdentifier: 'abcdefghijklmnopqrstuvwxyz', vpcEndpointServiceName: 'com.amazonaws.us-east-1.dsql-a1b2' });
+    new DsqlDatabaseRole(s, 'R', { cluster, roleName: 'r', endpoint: new DsqlPrivateLinkEndpoint(s, 'E', { vpc, cluster }) });
+    Template.fromStack(s).hasResourceProperties(TYPE, { Endpoint: 'abcdefghijklmnopqrstuvwxyz.dsql-a1b2.us-east-1.on.aws' });
+  });
+
+  test('an endpoint that gives a host name of another cluster fails at synth', () => {
+    const s = stack();
+    const vpc = new ec2.Vpc(s, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    class WrongEndpoint extends TestEndpoint {
+      public hostNameFor(): string {
+        return 'zzzzzzzzzzzzzzzzzzzzzzzzzz.dsql-a1b2.us-east-1.on.aws';
+      }
+    }
+    const cluster = SecureDsqlCluster.fromClusterIdentifier(s, 'Db', 'abcdefghijklmnopqrstuvwxyz');
+    expect(() => new DsqlDatabaseRole(s, 'R', { cluster, roleName: 'r', endpoint: new WrongEndpoint(s, 'E', vpc) })).toThrow(
+      /^Stack\/R: endpoint gives a host name that is not one of cluster Stack\/Db .*\(got "zzzzzzzzzzzzzzzzzzzzzzzzzz\.dsql-a1b2\.us-east-1\.on\.aws"\)\. Give the DsqlPrivateLinkEndpoint of this cluster/);
+  });
+
+  test('adoptExisting is declared to the handler; the ownership schema cannot be granted', () => {
+    const s = stack();
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    cluster.addDatabaseRole('Adopt', { roleName: 'adopted', adoptExisting: true });
+    cluster.addDatabaseRole('Keep', { roleName: 'kept' });
+    const t = Template.fromStack(s);
+    t.hasResourceProperties(TYPE, { RoleName: 'adopted', AdoptExisting: 'true' });
+    t.hasResourceProperties(TYPE, { RoleName: 'kept', AdoptExisting: 'false' });
+    expect(() => cluster.addDatabaseRole('Bad', { roleName: 'bad', schemaPrivileges: [{ schema: 'secure_dsql', tables: [DsqlTablePrivilege.UPDATE] }] })).toThrow(
+      /^Stack\/Db\/Bad: schemaPrivileges\[0\]\.schema is the schema where the handler records the roles it manages, which only admin may use \(got "secure_dsql"\)/);
   });
 });

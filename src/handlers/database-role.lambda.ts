@@ -5,12 +5,14 @@
  * assets/handlers/database-role.lambda/index.js. The SQL logic lives in ./database-role/*.ts (planner,
  * executor, properties); this file holds what needs the AWS SDK and pg: opening the admin connection with
  * TLS and certificate verification, user `admin`, database `postgres`, and an IAM token signed for the very
- * host the connection goes to.
+ * host the connection goes to. The host, cluster, Region, stack and roles come from the function's
+ * environment (./database-role/trust.ts), never from the event alone.
  */
 import { DsqlSigner } from '@aws-sdk/dsql-signer';
 import { Client, ClientConfig } from 'pg';
 import { DSQL_DIALECT, redact } from './database-role/executor';
 import { ConnectionTarget, onEvent, OnEventRequest, OnEventResponse, Session } from './database-role/handler';
+import { parseTrustedConfig } from './database-role/trust';
 
 export interface ConnectOptions {
   /**
@@ -83,6 +85,9 @@ export async function connectAsAdmin(target: ConnectionTarget, options: ConnectO
 
 export async function handler(event: OnEventRequest): Promise<OnEventResponse> {
   return onEvent(event, {
+    // What the template declared for this function, written into its environment at synth time: the only
+    // source of the cluster, host, Region, stack and roles it acts on. Missing or malformed: it acts on nothing.
+    trusted: parseTrustedConfig(process.env),
     connect: (target) => connectAsAdmin(target),
     dialect: DSQL_DIALECT,
     // One line per statement; statements hold names and ARNs, never the token.

@@ -21,17 +21,3 @@ export function privateHostName(clusterIdentifier: string, serviceName: string):
   const parts = Fn.split('.', serviceName, 4);
   return Fn.join('.', [clusterIdentifier, Fn.select(3, parts), Fn.select(2, parts), 'on', 'aws']);
 }
-
-/**
- * Whether `host` is a DSQL host name of the cluster `clusterIdentifier` in `region`: the public form, or the
- * private form with a `dsql-…` service suffix. Compared case-insensitively (DNS names are).
- */
-export function isDsqlHostNameOf(host: string, clusterIdentifier: string, region: string): boolean {
-  const h = host.toLowerCase();
-  if (h === publicHostName(clusterIdentifier, region)) return true;
-  const prefix = `${clusterIdentifier}.`;
-  const suffix = `.${region}.on.aws`;
-  if (!h.startsWith(prefix) || !h.endsWith(suffix)) return false;
-  const middle = h.slice(prefix.length, h.length - suffix.length);
-  return /^dsql-[a-z0-9]{4,}$/.test(middle);
-}

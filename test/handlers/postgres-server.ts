@@ -7,8 +7,11 @@
  * the binaries directly: initdb with superuser `admin` (as on Aurora DSQL), then postgres on a free port of
  * localhost, accepting only TLS connections (`hostssl` in pg_hba.conf; plain TCP is rejected, as DSQL does).
  *
- * Runs as any user. As root, PostgreSQL refuses to run, so the server runs as the `postgres` user (or
- * `nobody`) and its data directory, under os.tmpdir(), is handed to that user.
+ * Runs as any user, from any checkout location. As root, PostgreSQL refuses to run, so the server runs as the
+ * `postgres` user (or `nobody`) and its data directory, under os.tmpdir(), is handed to that user. That user
+ * may not be able to reach the binaries inside `node_modules` (a checkout under `/root` or a mode-700
+ * `mktemp -d` directory), so as root they are first copied to a directory under os.tmpdir() that it can read
+ * (see serverBinaries).
  */
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as crypto from 'crypto';
@@ -40,6 +43,75 @@ function binDir(): string {
   }
   // <pkg>/dist/index.js -> <pkg>/native/bin
   return path.join(path.dirname(entry), '..', 'native', 'bin');
+}
+
+/** Whether a directory is ours to trust: owned by us, not writable by group or others, not a symlink. */
+function trustedDirectory(dir: string): boolean {
+  try {
+    const st = fs.lstatSync(dir);
+    return st.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Make a copied tree readable (and its programs executable) by everyone: directories 755, files 755 or 644. */
+function openModes(dir: string): void {
+  fs.chmodSync(dir, 0o755);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isSymbolicLink()) continue;
+    if (entry.isDirectory()) {
+      openModes(full);
+    } else {
+      fs.chmodSync(full, (fs.statSync(full).mode & 0o111) !== 0 ? 0o755 : 0o644);
+    }
+  }
+}
+
+/**
+ * The bin directory the server user can run. Without a separate server user, the installed one. As root, a
+ * copy of the platform package's `native/` tree (bin, lib, share: PostgreSQL finds its libraries relative to
+ * its binaries) under os.tmpdir(), readable by everyone: the checkout itself may sit under a directory that
+ * the `postgres` user cannot enter. The copy is keyed by the package version, made in a private
+ * staging directory and renamed into place (concurrent jest workers race safely), and reused by later runs
+ * (from any checkout of the same package version) only when it is complete and still owned by root and
+ * writable by root alone.
+ */
+export function serverBinaries(owner: { uid: number; gid: number } | undefined, installed = binDir()): string {
+  if (!owner) return installed;
+  const native = fs.realpathSync(path.dirname(installed));
+  const pkg = JSON.parse(fs.readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as { name: string; version: string };
+  // One copy per package version (and server binary), shared by every checkout: not one per checkout path.
+  const identity = `${pkg.name}@${pkg.version}\0${fs.statSync(path.join(installed, 'postgres')).size}`;
+  const key = crypto.createHash('sha256').update(identity).digest('hex').slice(0, 16);
+  const target = path.join(os.tmpdir(), `secure-dsql-pg-bin-${key}`);
+  const marker = (dir: string) => path.join(dir, '.complete');
+  const usable = (dir: string) => trustedDirectory(dir) && fs.existsSync(marker(dir)) && fs.readFileSync(marker(dir), 'utf8') === key;
+  if (usable(target)) return path.join(target, 'bin');
+
+  const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-dsql-pg-bin-staging-'));
+  try {
+    fs.cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+    openModes(staging);
+    fs.writeFileSync(marker(staging), key, { mode: 0o644 });
+    try {
+      fs.renameSync(staging, target);
+    } catch (error) {
+      // Another worker won the race (its copy is used), or a stale or foreign directory is in the way (ours,
+      // made fresh under a unique name, is used instead and left for the OS to clean up).
+      if (usable(target)) {
+        fs.rmSync(staging, { recursive: true, force: true });
+        return path.join(target, 'bin');
+      }
+      if (!['EEXIST', 'ENOTEMPTY', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+      return path.join(staging, 'bin');
+    }
+  } catch (error) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  return path.join(target, 'bin');
 }
 
 /** uid/gid to run PostgreSQL as, when we are root (PostgreSQL refuses to run as root). */
@@ -126,8 +198,8 @@ function stopProcess(child: ChildProcess, timeoutMs: number): Promise<void> {
 
 /** Start a TLS-only PostgreSQL with superuser `admin`. Bounded: fails within ~40 s. */
 export async function startPostgres(): Promise<TestPostgres> {
-  const bin = binDir();
   const owner = runAs();
+  const bin = serverBinaries(owner);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-dsql-pg-'));
   let child: ChildProcess | undefined;
   try {

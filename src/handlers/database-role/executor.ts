@@ -28,12 +28,12 @@ export const DSQL_DIALECT: Dialect = {
     return result.rows.map((r) => String(r.arn)).sort();
   },
   async execute(db, statement) {
-    await db.query(statement.sql);
+    await db.query(statement.sql, statement.params ? [...statement.params] : undefined);
   },
 };
 
 /** Read what the planner needs to know about the role and the schemas named in `states`. */
-export async function observe(db: Queryable, dialect: Dialect, roleName: string, ...states: Array<DesiredRole | undefined>): Promise<ObservedState> {
+export async function observe(db: Queryable, dialect: Dialect, roleName: string, ...states: Array<Pick<DesiredRole, 'grants'> | undefined>): Promise<ObservedState> {
   const role = await db.query('SELECT rolcanlogin FROM pg_catalog.pg_roles WHERE rolname = $1', [roleName]);
   const roleExists = role.rows.length > 0;
   const wanted = new Set(states.flatMap((s) => s?.grants.map((g) => g.schema) ?? []));
@@ -77,6 +77,62 @@ export const DEFAULT_RETRY: RetryOptions = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: Math.random,
 };
+
+/**
+ * Retries of a refused login, distinct from the conflict retries above: a change of the cluster's
+ * resource-based policy (or of the endpoint policy) is eventually consistent and "typically takes effect
+ * within one minute" (Aurora DSQL user guide, "Resource-based policies for Aurora DSQL"), so when one
+ * deployment changes the policy and the roles, the first connections may be refused.
+ */
+export interface AuthorizationRetryOptions {
+  /** Delay before the first retry, in ms; doubled each time. */
+  readonly baseDelayMs: number;
+  /** Upper bound of one delay, in ms. */
+  readonly maxDelayMs: number;
+  /** Upper bound of all delays together, in ms. */
+  readonly maxTotalMs: number;
+  /** Wait (injectable for tests). */
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+/** 2, 4, 8, 16, 20, 20, 20, 20 and 10 s: at most 2 minutes of waiting over 10 attempts. */
+export const DEFAULT_AUTHORIZATION_RETRY: AuthorizationRetryOptions = {
+  baseDelayMs: 2_000,
+  maxDelayMs: 20_000,
+  maxTotalMs: 120_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** The delays between the attempts to connect while the login is refused, in order. */
+export function authorizationDelays(options: Omit<AuthorizationRetryOptions, 'sleep'>): number[] {
+  const out: number[] = [];
+  let total = 0;
+  for (let retry = 1; total < options.maxTotalMs; retry++) {
+    const delay = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (retry - 1), options.maxTotalMs - total);
+    if (delay <= 0) break;
+    out.push(delay);
+    total += delay;
+  }
+  return out;
+}
+
+/**
+ * SQLSTATEs of a refused login: class 28, invalid authorization specification (PostgreSQL `28000`, and
+ * `28P01` for a rejected password, which is how a refused IAM token arrives).
+ */
+export const AUTHORIZATION_CODES: readonly string[] = ['28000', '28P01'];
+
+/**
+ * Whether a connection error is a refused login: an AUTHORIZATION_CODES SQLSTATE, or a message of the
+ * forms Aurora DSQL documents for refused IAM logins ("IAM authentication failed for user ...", "access
+ * denied"). Network, DNS and TLS errors are not: retrying them for minutes would only hide them.
+ */
+export function isAuthorizationFailure(error: unknown): boolean {
+  const code = sqlState(error);
+  if (code !== undefined && AUTHORIZATION_CODES.includes(code)) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /IAM authentication failed|access denied|not authorized to perform/i.test(message);
+}
 
 /** The delay before retry number `retry` (1-based): exponential, capped, with jitter in [d/2, d). */
 export function backoffDelay(retry: number, options: RetryOptions): number {

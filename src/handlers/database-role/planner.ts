@@ -25,7 +25,8 @@ export type StatementPurpose =
   | 'create role' | 'enable login' | 'drop role'
   | 'map IAM principal' | 'unmap IAM principal'
   | 'grant schema privileges' | 'revoke schema privileges'
-  | 'grant table privileges' | 'revoke table privileges';
+  | 'grant table privileges' | 'revoke table privileges'
+  | 'create ownership schema' | 'create ownership table' | 'record ownership' | 'release ownership';
 
 /** One statement of a plan. */
 export interface PlannedStatement {
@@ -33,10 +34,13 @@ export interface PlannedStatement {
   readonly purpose: StatementPurpose;
   /** True for Aurora DSQL extensions (`AWS IAM GRANT/REVOKE`) that PostgreSQL does not understand. */
   readonly dsqlOnly: boolean;
+  /** Bind parameters (`$1`, `$2`, ...) of a DML statement. */
+  readonly params?: readonly string[];
 }
 
-function stmt(purpose: StatementPurpose, sql: string, dsqlOnly = false): PlannedStatement {
-  return { sql, purpose, dsqlOnly };
+/** A statement of a plan. */
+export function stmt(purpose: StatementPurpose, sql: string, dsqlOnly = false, params?: readonly string[]): PlannedStatement {
+  return params ? { sql, purpose, dsqlOnly, params } : { sql, purpose, dsqlOnly };
 }
 
 /** `AWS IAM GRANT "role" TO 'arn'` (Aurora DSQL). */
@@ -100,7 +104,7 @@ function revokeRemoved(
  *
  * @param previous the desired state of the previous deployment (on an in-place update), if any
  */
-export function planApply(desired: DesiredRole, observed: ObservedState, previous?: DesiredRole): PlannedStatement[] {
+export function planApply(desired: DesiredRole, observed: ObservedState, previous?: Pick<DesiredRole, 'roleName' | 'grants'>): PlannedStatement[] {
   const role = desired.roleName;
   const plan: PlannedStatement[] = [];
 
@@ -135,7 +139,7 @@ export function planApply(desired: DesiredRole, observed: ObservedState, previou
  * declared privileges on the schemas that still exist, then drop the role. Nothing when the removal policy
  * retains the role or when the role does not exist.
  */
-export function planDelete(desired: DesiredRole, observed: ObservedState): PlannedStatement[] {
+export function planDelete(desired: Pick<DesiredRole, 'roleName' | 'grants' | 'retain'>, observed: ObservedState): PlannedStatement[] {
   if (desired.retain || !observed.roleExists) return [];
   const role = desired.roleName;
   const plan: PlannedStatement[] = observed.mappedArns.map((arn) => iamRevoke(role, arn));

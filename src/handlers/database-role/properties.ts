@@ -18,6 +18,12 @@ export const TABLE_PRIVILEGES: readonly TablePrivilege[] = ['SELECT', 'INSERT', 
 export const RESOURCE_TYPE = 'Custom::DsqlDatabaseRole';
 
 /**
+ * The schema in which the handler records the roles it created (`secure_dsql.managed_roles`). Only `admin`
+ * can use it; a DsqlDatabaseRole may not be granted privileges on it.
+ */
+export const OWNERSHIP_SCHEMA = 'secure_dsql';
+
+/**
  * The resource properties as written into the template. CloudFormation turns every scalar into a string,
  * so booleans travel as `'true'`/`'false'`.
  */
@@ -33,6 +39,8 @@ export interface DatabaseRoleResourceProperties {
   readonly SchemaPrivileges: Array<{ readonly Schema: string; readonly Privileges: string[]; readonly TablePrivileges: string[] }>;
   /** `retain` keeps the role, its mappings and its privileges when the resource is deleted. */
   readonly RemovalPolicy: 'retain' | 'destroy';
+  /** `true` lets the handler take over a role that exists and was not created by this stack. */
+  readonly AdoptExisting: 'true' | 'false';
 }
 
 /** Privileges of the role on one schema. */
@@ -51,6 +59,8 @@ export interface DesiredRole {
   readonly principalArns: readonly string[];
   readonly grants: readonly SchemaGrant[];
   readonly retain: boolean;
+  /** Whether a role that exists and was not created by this stack may be taken over. */
+  readonly adoptExisting: boolean;
 }
 
 const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
@@ -110,6 +120,9 @@ export function parseProperties(raw: Record<string, unknown> | undefined): Desir
     if (typeof item !== 'object' || item === null) throw new InvalidSqlNameError('SchemaPrivileges entries must be objects');
     const entry = item as Record<string, unknown>;
     const schema = assertSchemaName(str(entry.Schema, 'SchemaPrivileges.Schema'));
+    if (schema === OWNERSHIP_SCHEMA) {
+      throw new InvalidSqlNameError(`SchemaPrivileges names schema ${OWNERSHIP_SCHEMA}, where the handler records the roles it manages: no role may be granted privileges on it`);
+    }
     if (grants.some((g) => g.schema === schema)) throw new InvalidSqlNameError(`SchemaPrivileges lists schema ${schema} twice`);
     const schemaPrivileges = privileges(entry.Privileges, SCHEMA_PRIVILEGES, `SchemaPrivileges[${schema}].Privileges`);
     const tablePrivileges = privileges(entry.TablePrivileges, TABLE_PRIVILEGES, `SchemaPrivileges[${schema}].TablePrivileges`);
@@ -123,7 +136,11 @@ export function parseProperties(raw: Record<string, unknown> | undefined): Desir
   if (removal !== 'retain' && removal !== 'destroy') {
     throw new InvalidSqlNameError(`RemovalPolicy must be "retain" or "destroy" (got ${JSON.stringify(removal)})`);
   }
-  return { endpoint, region, clusterIdentifier, roleName, principalArns, grants, retain: removal === 'retain' };
+  const adopt = raw.AdoptExisting ?? 'false';
+  if (adopt !== 'true' && adopt !== 'false') {
+    throw new InvalidSqlNameError(`AdoptExisting must be "true" or "false" (got ${JSON.stringify(adopt)})`);
+  }
+  return { endpoint, region, clusterIdentifier, roleName, principalArns, grants, retain: removal === 'retain', adoptExisting: adopt === 'true' };
 }
 
 /**

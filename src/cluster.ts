@@ -2,6 +2,7 @@ import { Annotations, Arn, ArnFormat, CfnOutput, Lazy, RemovalPolicy, Resource, 
 import * as dsql from 'aws-cdk-lib/aws-dsql';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import type { DsqlClusterAttributes, DsqlClusterOutputsOptions, IDsqlCluster } from './cluster-ref';
 import type { DsqlConnectConditions } from './connect-conditions';
@@ -14,8 +15,9 @@ import { PrincipalAllowList } from './private/allow-list';
 import { DB_CONNECT, DB_CONNECT_ADMIN, mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions } from './private/conditions';
 import { DsqlValidationError, fail, failureMessage, formatFailure } from './private/errors';
 import { privateHostName, publicHostName } from './private/host-names';
+import { describeMultiRegionSets, multiRegionSetOf } from './private/multi-region';
 import { QUOTAS, policyLength } from './private/quota';
-import { CLUSTER_ARN, CLUSTER_ID, REGION, SERVICE_NAME, requireNonEmpty, requireUnique } from './private/validation';
+import { CLUSTER_ARN, CLUSTER_ID, REGION, SERVICE_NAME, requireNonEmpty } from './private/validation';
 import { DsqlPrivateLinkEndpoint } from './private-link-endpoint';
 
 /**
@@ -24,17 +26,20 @@ import { DsqlPrivateLinkEndpoint } from './private-link-endpoint';
 export interface DsqlMultiRegionOptions {
   /**
    * The witness Region: a third Region that holds the transaction log of the peered pair.
-   * Must be a valid Region name other than the cluster's own.
+   * Must be a Region other than the cluster's own and its peer's, in the same multi-Region set as both
+   * (the sets AWS supports: US us-east-1, us-east-2, us-west-2; Europe eu-west-1, eu-west-2, eu-west-3,
+   * eu-central-1; Asia Pacific ap-northeast-1, ap-northeast-2, ap-northeast-3).
    */
   readonly witnessRegion: string;
 
   /**
-   * ARNs of the peer clusters in other Regions.
+   * The ARN of the peer cluster, in another Region of the same multi-Region set, the same account and the
+   * same partition. A multi-Region pair has exactly one peer, so the list holds one ARN.
    *
-   * Peering needs two deployments: create each cluster with the witness Region only, then add the peers'
-   * ARNs to both (see README "Multi-Region").
+   * Peering needs two deployments: create each cluster with the witness Region only, then add the peer's
+   * ARN to both (see README "Multi-Region").
    *
-   * @default - no peers yet (first deployment of a multi-Region pair)
+   * @default - no peer yet (first deployment of a multi-Region pair)
    */
   readonly peerClusterArns?: string[];
 }
@@ -73,6 +78,10 @@ export interface SecureDsqlClusterProps {
    * (the `dsql.amazonaws.com` service principal may use the key for clusters of this account and Region
    * only: see the Aurora DSQL user guide, "Data encryption", "Authorizing use of your AWS KMS key").
    * For an imported key you must add them yourself: the library warns.
+   *
+   * The key must be in the cluster's Region and account (KMS keys are Regional; Aurora DSQL uses a
+   * customer-managed key of your account): a key whose Region or account is known at synth and differs is
+   * refused.
    *
    * @default - an AWS-owned key
    */
@@ -300,6 +309,7 @@ export class SecureDsqlCluster extends DsqlClusterBase {
       fail(this, 'clusterName', props.clusterName, 'must be 1 to 256 characters (it is the Name tag)', 'Shorten the name or leave it out.');
     }
     if (props.multiRegion) this.validateMultiRegion(props.multiRegion);
+    if (props.encryptionKey) this.validateKeyEnvironment(props.encryptionKey);
     if (props.connectConditions) validateConnectConditions(this, 'connectConditions', props.connectConditions);
     this.connectConditions = props.connectConditions;
 
@@ -371,35 +381,108 @@ export class SecureDsqlCluster extends DsqlClusterBase {
     return render(mergeSourceIpsToFit(this, 'connectConditions', conditions, fits, `the cluster policy quota of ${QUOTAS.clusterPolicy} characters`));
   }
 
+  /**
+   * What can be known about multi-Region peering at synth: the witness and peer Regions (a valid Region, not
+   * the cluster's own, all three in one of the Region sets AWS supports, src/private/multi-region.ts), one
+   * peer only, in the same account and partition. In an environment-agnostic stack the checks that need the
+   * stack's Region or account are skipped, and a warning says so.
+   */
   private validateMultiRegion(m: DsqlMultiRegionOptions): void {
     const own = this.env.region;
-    if (!Token.isUnresolved(m.witnessRegion)) {
+    const ownAccount = this.env.account;
+    const ownKnown = !Token.isUnresolved(own);
+    const witnessKnown = !Token.isUnresolved(m.witnessRegion);
+    const sets = `Aurora DSQL peers clusters within these Region sets: ${describeMultiRegionSets()}`;
+    if (witnessKnown) {
       if (!REGION.test(m.witnessRegion)) {
         fail(this, 'multiRegion.witnessRegion', m.witnessRegion, 'is not an AWS Region name', 'Use a Region such as "us-west-2".');
       }
-      if (!Token.isUnresolved(own) && m.witnessRegion === own) {
+      if (ownKnown && m.witnessRegion === own) {
         fail(this, 'multiRegion.witnessRegion', m.witnessRegion, 'is the cluster\'s own Region',
           'Pick a third Region as witness, different from the Regions of the cluster and its peers.');
       }
     }
-    requireNonEmpty(this, 'multiRegion.peerClusterArns', m.peerClusterArns,
-      'Leave peerClusterArns out for the first deployment, or list the peer clusters\' ARNs.');
-    if (m.peerClusterArns) {
-      requireUnique(this, 'multiRegion.peerClusterArns', m.peerClusterArns);
-      for (const arn of m.peerClusterArns) {
-        if (Token.isUnresolved(arn)) continue;
-        if (!CLUSTER_ARN.test(arn)) {
-          fail(this, 'multiRegion.peerClusterArns', arn, 'is not an Aurora DSQL cluster ARN',
-            'Use arn:<partition>:dsql:<region>:<account>:cluster/<26-character id>.');
-        }
-        const peerRegion = arn.split(':')[3];
-        if (!Token.isUnresolved(own) && peerRegion === own) {
-          fail(this, 'multiRegion.peerClusterArns', arn, 'is in the cluster\'s own Region', 'Peers live in other Regions; list only those.');
-        }
-        if (peerRegion === m.witnessRegion) {
-          fail(this, 'multiRegion.peerClusterArns', arn, 'is in the witness Region', 'The witness must be a Region without a peer cluster.');
-        }
+    if (ownKnown && !multiRegionSetOf(own)) {
+      fail(this, 'multiRegion', own, 'is set, but the cluster\'s Region is not one where Aurora DSQL supports multi-Region clusters',
+        `${sets}. Deploy the cluster in one of them, or leave multiRegion out for a single-Region cluster.`);
+    }
+    // The Region of every member must be in the set of the first known one (the cluster's, else the witness's).
+    const anchor = ownKnown ? { region: own, what: 'the cluster\'s Region' } : witnessKnown ? { region: m.witnessRegion, what: 'the witness Region' } : undefined;
+    const checkSet = (prop: string, value: string, region: string) => {
+      const set = multiRegionSetOf(region);
+      if (!set) {
+        fail(this, prop, value, `is in ${region}, which is not in a Region set where Aurora DSQL supports multi-Region clusters`, `${sets}.`);
       }
+      const anchorSet = anchor && multiRegionSetOf(anchor.region);
+      if (anchorSet && anchorSet !== set) {
+        fail(this, prop, value, `is in ${region} (${set.name} set), but ${anchor!.what} ${anchor!.region} is in the ${anchorSet.name} set: `
+          + 'the peers and the witness must all be in one Region set', `${sets}.`);
+      }
+    };
+    if (witnessKnown) checkSet('multiRegion.witnessRegion', m.witnessRegion, m.witnessRegion);
+
+    requireNonEmpty(this, 'multiRegion.peerClusterArns', m.peerClusterArns,
+      'Leave peerClusterArns out for the first deployment, or list the peer cluster\'s ARN.');
+    const peers = m.peerClusterArns ?? [];
+    if (!Token.isUnresolved(peers) && peers.length > 1) {
+      fail(this, 'multiRegion.peerClusterArns', peers, `lists ${peers.length} clusters, but a multi-Region cluster has exactly one peer (a pair of clusters and a witness Region)`,
+        'List the ARN of the one peer cluster.');
+    }
+    const expectedPartition = ownKnown ? RegionInfo.get(own).partition : undefined;
+    for (const arn of peers) {
+      if (Token.isUnresolved(arn)) continue;
+      if (!CLUSTER_ARN.test(arn)) {
+        fail(this, 'multiRegion.peerClusterArns', arn, 'is not an Aurora DSQL cluster ARN',
+          'Use arn:<partition>:dsql:<region>:<account>:cluster/<26-character id>.');
+      }
+      const [, partition, , peerRegion, peerAccount] = arn.split(':');
+      if (ownKnown && peerRegion === own) {
+        fail(this, 'multiRegion.peerClusterArns', arn, 'is in the cluster\'s own Region', 'The peer lives in another Region of the same Region set.');
+      }
+      if (witnessKnown && peerRegion === m.witnessRegion) {
+        fail(this, 'multiRegion.peerClusterArns', arn, 'is in the witness Region', 'The witness must be a Region without a peer cluster.');
+      }
+      if (expectedPartition !== undefined && partition !== expectedPartition) {
+        fail(this, 'multiRegion.peerClusterArns', arn, `is in partition ${partition}, but the cluster is in partition ${expectedPartition}`,
+          'Peer clusters of one partition: use the ARN of a cluster in this partition.');
+      }
+      // The UpdateCluster API reference names every ARN of a peering request (the local cluster and each peer)
+      // under one account-id; peering across accounts is not documented, so it is refused here.
+      if (!Token.isUnresolved(ownAccount) && peerAccount !== ownAccount) {
+        fail(this, 'multiRegion.peerClusterArns', arn, `is in account ${peerAccount}, but the cluster is in account ${ownAccount}`,
+          'Peer clusters of the same account: create the peer in this account, or deploy this cluster in the peer\'s account.');
+      }
+      checkSet('multiRegion.peerClusterArns', arn, peerRegion);
+    }
+
+    const skipped = [
+      ...(ownKnown ? [] : ['the cluster\'s Region against the Region sets, the witness and the peer', 'the peer\'s partition']),
+      ...(Token.isUnresolved(ownAccount) && peers.length > 0 ? ['the peer\'s account'] : []),
+    ];
+    if (skipped.length > 0) {
+      Annotations.of(this).addWarningV2('secure-dsql:multi-region-unchecked',
+        'multiRegion is only partly checked at synth, because the stack is environment-agnostic (its Region or account is a token): '
+        + `not checked: ${skipped.join('; ')}. ${sets}; the peer must be in the same account and partition. `
+        + 'Give the stack an env ({ account, region }) to check them, or the deployment fails on what was not checked.');
+    }
+  }
+
+  /**
+   * A customer-managed key must be in the cluster's Region and account: KMS keys are Regional, and Aurora
+   * DSQL uses a customer-managed key of your account (Aurora DSQL User Guide, "Data encryption"; the key
+   * policy the library writes names this account as `aws:SourceAccount`). Checked when both sides are known.
+   */
+  private validateKeyEnvironment(key: kms.IKey): void {
+    const own = this.env;
+    const theirs = key.env;
+    const what = Token.isUnresolved(key.keyArn) ? key.node.path : key.keyArn;
+    if (!Token.isUnresolved(own.region) && !Token.isUnresolved(theirs.region) && own.region !== theirs.region) {
+      fail(this, 'encryptionKey', what, `is a key of Region ${theirs.region}, but the cluster is in ${own.region}: a cluster uses a key of its own Region`,
+        `Use a key of ${own.region} (for a multi-Region key, its replica in ${own.region}).`);
+    }
+    if (!Token.isUnresolved(own.account) && !Token.isUnresolved(theirs.account) && own.account !== theirs.account) {
+      fail(this, 'encryptionKey', what, `is a key of account ${theirs.account}, but the cluster is in account ${own.account}`,
+        'Use a customer-managed key of the cluster\'s account.');
     }
   }
 

@@ -1,16 +1,13 @@
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { IDsqlCluster } from './cluster-ref';
 import type { DsqlConnectConditions } from './connect-conditions';
+import { ATTACHED_POLICIES, registerAttachedPolicies } from './private/attached-policies';
 import { DB_CONNECT, DB_CONNECT_ADMIN, mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions } from './private/conditions';
 import { fail } from './private/errors';
 import { QUOTAS, managedPolicyQuotaProblems, policyLength } from './private/quota';
 
-/** IAM attaches at most this many managed policies to one role, user or group by default. */
-const ATTACHED_POLICIES_DEFAULT = 10;
-/** ...and at most this many after a quota increase. */
-const ATTACHED_POLICIES_MAX = 20;
 const POLICY_NAME = /^[\w+=,.@-]+$/;
 
 /**
@@ -85,6 +82,21 @@ export interface DsqlConnectPolicyProps {
    * @default - a description that names the granted actions
    */
   readonly description?: string;
+
+  /**
+   * The quota of managed policies IAM attaches to one role, user or group in your account: 10 by default,
+   * at most 20 after a quota increase (IAM quota "Managed policies attached to an IAM role/user/group").
+   * Declare it here when yours was raised.
+   *
+   * Synthesis fails when a role, user or group that carries this policy would carry more managed policies
+   * than the quota: the parts of every DsqlConnectPolicy and every other managed policy the app attaches to
+   * it are counted (`attachToRole`, `role.addManagedPolicy`, `ManagedPolicyArns`), once per app. When several
+   * DsqlConnectPolicies on one identity declare different values, the largest applies. Policies attached
+   * outside the app (to an imported role) cannot be counted.
+   *
+   * @default 10
+   */
+  readonly attachedPoliciesQuota?: number;
 }
 
 /**
@@ -114,9 +126,14 @@ interface StatementUnit {
  *    ALL allowed origins, because two Deny statements with half the list each would deny everyone (a
  *    request cannot come from both halves at once). A statement is cut only by cluster, which is safe:
  *    a statement on clusters [A, B] means the same as one on [A] plus one on [B]. All the policies are
- *    attached to the same identities.
+ *    attached to the same identities, and every part holding an Allow depends on (is created after, and
+ *    deleted before) every part holding a Deny for the same clusters, so that the Allow is never attached
+ *    without its Denies during a deployment or a rollback.
  * 3. if one statement for a single cluster is still too long, synthesis fails with a message that names
  *    the quota, the size and the fix. The library never emits a policy IAM would reject.
+ * 4. the parts count against the IAM quota of managed policies per role, user or group (10, or
+ *    `attachedPoliciesQuota`): with every other managed policy the app attaches to the same identity,
+ *    checked once per app at synth.
  */
 export class DsqlConnectPolicy extends Construct {
   /**
@@ -156,15 +173,13 @@ export class DsqlConnectPolicy extends Construct {
       ? [units.map((u) => u.render(arns, ''))]
       : this.pack(stack, units.flatMap((u) => this.chunk(stack, u, arns)));
 
-    if (bins.length > ATTACHED_POLICIES_MAX) {
+    const quota = props.attachedPoliciesQuota ?? ATTACHED_POLICIES.default;
+    if (bins.length > quota) {
       fail(this, 'conditions', `${bins.length} managed policies`,
-        `needs ${bins.length} managed policies of ${QUOTAS.managedPolicy} characters, more than the ${ATTACHED_POLICIES_MAX} IAM attaches to one identity at most`,
-        'Name fewer clusters per policy (create one DsqlConnectPolicy per group of clusters), or shorten the condition lists.');
-    }
-    if (bins.length > ATTACHED_POLICIES_DEFAULT) {
-      Annotations.of(this).addWarningV2('secure-dsql:connect-policy-count',
-        `The statements need ${bins.length} managed policies; IAM attaches at most ${ATTACHED_POLICIES_DEFAULT} managed policies to a role, `
-        + `user or group by default (${ATTACHED_POLICIES_MAX} after a quota increase). Request the increase or name fewer clusters per policy.`);
+        `needs ${bins.length} managed policies of ${QUOTAS.managedPolicy} characters, more than the ${quota} IAM attaches to one identity`
+        + (quota < ATTACHED_POLICIES.max ? ` by default (attachedPoliciesQuota; ${ATTACHED_POLICIES.max} at most after a quota increase)` : ' at most'),
+        'Name fewer clusters per policy (create one DsqlConnectPolicy per group of clusters), or shorten the condition lists'
+        + (quota < ATTACHED_POLICIES.max ? ', or declare a raised quota with attachedPoliciesQuota.' : '.'));
     }
 
     const description = props.description ?? `Allows ${this.grantedActions.join(' and ')} on ${arns.length} Aurora DSQL cluster(s)`
@@ -174,6 +189,8 @@ export class DsqlConnectPolicy extends Construct {
       description: bins.length === 1 ? description : `${description} (part ${i + 1} of ${bins.length}; attach all parts)`,
       statements,
     }));
+    this.orderParts(bins);
+    registerAttachedPolicies(this, this.managedPolicies, quota);
 
     for (const role of props.roles ?? []) this.attachToRole(role);
     for (const user of props.users ?? []) this.attachToUser(user);
@@ -230,6 +247,12 @@ export class DsqlConnectPolicy extends Construct {
         'Leave connect at its default (true) to allow dsql:DbConnect, or set connectAdmin: true to allow dsql:DbConnectAdmin.');
     }
     if (props.conditions) validateConnectConditions(this, 'conditions', props.conditions);
+    const quota = props.attachedPoliciesQuota;
+    if (quota !== undefined && (!Number.isInteger(quota) || quota < ATTACHED_POLICIES.default || quota > ATTACHED_POLICIES.max)) {
+      fail(this, 'attachedPoliciesQuota', quota,
+        `must be an integer from ${ATTACHED_POLICIES.default} (the IAM default) to ${ATTACHED_POLICIES.max} (the most IAM allows after a quota increase)`,
+        'Give the quota of managed policies per role, user or group of your account (Service Quotas, IAM), or leave it out for the default.');
+    }
     const name = props.managedPolicyName;
     if (name !== undefined && !Token.isUnresolved(name)) {
       // Leave room for the "-partN" suffix of split policies.
@@ -307,20 +330,67 @@ export class DsqlConnectPolicy extends Construct {
     return parts.map((resources, i) => unit.render(resources, i === 0 ? '' : `Part${i + 1}`));
   }
 
-  /** First-fit decreasing: the fewest managed policies found that each fit. Statements keep their relative order. */
+  /**
+   * Spread the statements over as few managed policies as found, each within the quota, such that the parts
+   * can be ordered: Deny statements are packed first (first-fit decreasing), Allow statements then go into
+   * at most ONE of those parts (the one with the most room) and into parts of their own. So no two parts
+   * each hold an Allow and a Deny, and "every part with an Allow after every part with a Deny" has no cycle
+   * (see orderParts). Statements keep their relative order inside a part; parts are ordered by their first
+   * statement, so the Allow stays in the first part.
+   */
   private pack(stack: Stack, statements: iam.PolicyStatement[]): iam.PolicyStatement[][] {
-    const sized = statements.map((s, index) => ({ s, index, size: this.length(stack, [s]) }))
+    type Item = { s: iam.PolicyStatement; index: number; size: number };
+    const sized: Item[] = statements.map((s, index) => ({ s, index, size: this.length(stack, [s]) }))
       .sort((a, b) => b.size - a.size || a.index - b.index);
-    const bins: Array<Array<{ s: iam.PolicyStatement; index: number }>> = [];
-    for (const item of sized) {
-      const bin = bins.find((b) => this.length(stack, [...b, item].map((x) => x.s)) <= QUOTAS.managedPolicy);
+    const fits = (bin: Item[], item: Item) => this.length(stack, [...bin, item].map((x) => x.s)) <= QUOTAS.managedPolicy;
+    const denyBins: Item[][] = [];
+    for (const item of sized.filter((x) => x.s.effect === iam.Effect.DENY)) {
+      const bin = denyBins.find((b) => fits(b, item));
       if (bin) bin.push(item);
-      else bins.push([item]);
+      else denyBins.push([item]);
     }
-    return bins
+    const roomiest = denyBins.length === 0 ? undefined
+      : denyBins.reduce((a, b) => (this.length(stack, b.map((x) => x.s)) < this.length(stack, a.map((x) => x.s)) ? b : a));
+    const allowBins: Item[][] = roomiest ? [roomiest] : [];
+    for (const item of sized.filter((x) => x.s.effect !== iam.Effect.DENY)) {
+      const bin = allowBins.find((b) => fits(b, item));
+      if (bin) bin.push(item);
+      else allowBins.push([item]);
+    }
+    return [...denyBins, ...allowBins.filter((b) => b !== roomiest)]
       .map((b) => b.sort((x, y) => x.index - y.index))
       .sort((x, y) => x[0].index - y[0].index)
       .map((b) => b.map((x) => x.s));
+  }
+
+  /**
+   * Order the split parts: every part that holds an Allow depends (CloudFormation DependsOn) on every other
+   * part that holds a Deny for one of the same clusters.
+   *
+   * The parts are attached by their own resources (`Roles`/`Users`/`Groups` of AWS::IAM::ManagedPolicy), so
+   * a part is attached when it is created and detached when it is deleted. With the dependencies:
+   * - creation (and an update that adds a part): the Deny parts exist, attached, before the Allow part;
+   * - deletion (stack deletion, a part removed by an update, the rollback of a failed creation): CloudFormation
+   *   deletes in reverse dependency order, so the Allow part goes before the Deny parts, and a removed part
+   *   is deleted only in the cleanup phase, after the other parts were updated;
+   * - an update that changes both: the Deny parts are updated first, then the Allow part.
+   * Each policy document is replaced atomically, but an update that MOVES a Deny statement from one Deny part
+   * to another (a change of the conditions or clusters) updates those two parts independently, so the
+   * statement can be missing for the time between them. Attach to roles through `roles`/`attachToRole` (not
+   * `role.addManagedPolicy`, which attaches through the role and does not follow this order).
+   */
+  private orderParts(bins: iam.PolicyStatement[][]): void {
+    if (bins.length < 2) return;
+    const resourcesOf = (bin: iam.PolicyStatement[], effect: iam.Effect) =>
+      new Set(bin.filter((x) => x.effect === effect).flatMap((x) => x.resources));
+    const allows = bins.map((b) => resourcesOf(b, iam.Effect.ALLOW));
+    const denies = bins.map((b) => resourcesOf(b, iam.Effect.DENY));
+    bins.forEach((_, i) => {
+      if (allows[i].size === 0) return;
+      bins.forEach((__, j) => {
+        if (i !== j && [...denies[j]].some((r) => allows[i].has(r))) this.managedPolicies[i].node.addDependency(this.managedPolicies[j]);
+      });
+    });
   }
 
   private length(stack: Stack, statements: iam.PolicyStatement[]): number {

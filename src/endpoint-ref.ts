@@ -67,8 +67,9 @@ export interface DsqlNetworkAclOptions {
    * The client networks admitted: TCP 5432 (and 443 with the management endpoint) inbound from these
    * blocks, and the return traffic (TCP 1024-65535) outbound to them. Everything else is denied.
    *
-   * Private ranges only (RFC 1918, 100.64.0.0/10, fc00::/7). Adjacent and overlapping blocks are merged,
-   * so the ACL has the fewest rules that admit exactly these addresses.
+   * Private IPv4 ranges only (RFC 1918, 100.64.0.0/10). IPv6 blocks are refused: the endpoint has IPv4
+   * addresses only, so an IPv6 entry could never match. Adjacent and overlapping blocks are merged, so the
+   * ACL has the fewest rules that admit exactly these addresses.
    */
   readonly allowedCidrs: string[];
 
@@ -110,8 +111,8 @@ export interface DsqlPrivateLinkEndpointOptions {
   /**
    * Clients admitted on TCP 5432, e.g. Lambda functions, ECS services or security groups. Written to the
    * endpoint's security group as security-group-to-security-group rules (the client's security group
-   * gets the matching egress rule). A CIDR peer (`ec2.Peer.ipv4(...)`) must be a private range;
-   * `0.0.0.0/0` and `::/0` are refused.
+   * gets the matching egress rule). A CIDR peer (`ec2.Peer.ipv4(...)`) must be a private IPv4 range;
+   * `0.0.0.0/0` and IPv6 blocks are refused (the endpoint has IPv4 addresses only).
    *
    * Layer: network (security group). Add more later with `allowFrom(client)` or `connections`.
    *
@@ -136,6 +137,10 @@ export interface DsqlPrivateLinkEndpointOptions {
    * endpoint: other resources in these subnets lose every other traffic that crosses the subnet
    * boundary. Use dedicated subnets for the endpoint when you enable this. Traffic between resources
    * of the same subnet does not cross the ACL.
+   *
+   * The ACL, and the subnets when they are defined in the app, are tagged
+   * `secure-dsql:private-path=<service name>`, so that a DsqlPrivatePathGuardrail protects its entries and
+   * the subnets' ACL association.
    *
    * Layer: network (subnet).
    *
@@ -172,7 +177,9 @@ export interface DsqlPrivateLinkEndpointOptions {
   /**
    * The security group of the endpoint's network interfaces.
    *
-   * Rules from CIDR blocks are checked at synth like `allowedClients`.
+   * Rules from CIDR blocks are checked at synth like `allowedClients`. When the group is defined in the app,
+   * it is tagged `secure-dsql:private-path=<service name>` so that a DsqlPrivatePathGuardrail protects its
+   * rules; an imported group cannot be tagged (a warning says so).
    *
    * @default - a new security group with no ingress rule and no egress rule
    */

@@ -1,7 +1,7 @@
-import { Annotations, CfnOutput, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Lazy, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import type { IDsqlCluster } from './cluster-ref';
 import type { DsqlNetworkAclOptions, DsqlPrivateLinkEndpointOptions, IDsqlPrivateLinkEndpoint } from './endpoint-ref';
 import { PrincipalAllowList } from './private/allow-list';
@@ -9,7 +9,7 @@ import { CONNECT_ACTIONS, renderConnectConditions } from './private/conditions';
 import { fail, failureMessage, show } from './private/errors';
 import { privateHostName } from './private/host-names';
 import { planNaclRules, quotaCount } from './private/nacl';
-import { tagPrivatePath } from './private/private-path-tag';
+import { PRIVATE_PATH_TAG_KEY, tagPrivatePath } from './private/private-path-tag';
 import { QUOTAS, policyLength } from './private/quota';
 import { checkClientCidr, checkPeer, securityGroupProblems } from './private/security-group-rules';
 import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
@@ -118,6 +118,10 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
     // Mark the endpoint as part of the cluster's private path, so that a DsqlPrivatePathAdminPolicy may
     // create and modify it (ec2:ModifyVpcEndpoint can only be scoped by a resource tag).
     tagPrivatePath(this.endpoint, this.serviceName);
+    // The security group, the network ACL and its subnets are part of the path too: tagged, a
+    // DsqlPrivatePathGuardrail stops non-admins from opening them (the tag is what the Deny matches).
+    const untagged: string[] = [];
+    this.tagNetworkResource(this.securityGroup, ec2.CfnSecurityGroup, 'AWS::EC2::SecurityGroup', untagged);
 
     this.addCluster(props.cluster);
     this.hostName = this.hostNameFor(props.cluster);
@@ -128,10 +132,23 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
       const management = this.createManagementEndpoint(props, subnets, privateDns);
       this.managementEndpoint = management.endpoint;
       this.managementPolicy = management.policy;
+      for (const sg of management.endpoint.connections.securityGroups) {
+        this.tagNetworkResource(sg, ec2.CfnSecurityGroup, 'AWS::EC2::SecurityGroup', untagged);
+      }
     }
 
     if (props.networkAcl) {
       this.networkAcl = this.createNetworkAcl(props.vpc, subnets, props.networkAcl, props.managementEndpoint ?? false);
+      this.tagNetworkResource(this.networkAcl, ec2.CfnNetworkAcl, 'AWS::EC2::NetworkAcl', untagged);
+      // ReplaceNetworkAclAssociation names the new ACL and the subnet, not the ACL it replaces: only the
+      // subnet's tag lets a guardrail stop someone from swapping this ACL for an open one.
+      for (const subnet of subnets) this.tagNetworkResource(subnet, ec2.CfnSubnet, 'AWS::EC2::Subnet', untagged);
+    }
+    if (untagged.length > 0) {
+      Annotations.of(this).addWarningV2('secure-dsql:untagged-private-path',
+        `${untagged.join(', ')} ${untagged.length === 1 ? 'is' : 'are'} not defined in this app, so the library cannot tag `
+        + `${untagged.length === 1 ? 'it' : 'them'} ${PRIVATE_PATH_TAG_KEY}=<service name>: a DsqlPrivatePathGuardrail does not stop changes `
+        + 'to their rules or network ACL association. Tag them yourself with that key and the endpoint\'s serviceName, or use resources defined in the app.');
     }
 
     this.node.addValidation({ validate: () => this.validate() });
@@ -293,6 +310,19 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
     });
   }
 
+  /**
+   * Tag a security group, network ACL or subnet as part of this private path, when it is defined in the
+   * app; otherwise note its id for the warning (an imported resource cannot be tagged from here).
+   */
+  private tagNetworkResource(resource: IConstruct, cfnType: abstract new (...args: never[]) => unknown,
+    resourceType: string, untagged: string[]): void {
+    if (resource.node.defaultChild instanceof cfnType) {
+      Tags.of(resource).add(PRIVATE_PATH_TAG_KEY, this.serviceName, { includeResourceTypes: [resourceType] });
+    } else {
+      untagged.push(`${resourceType.split('::')[2]} ${resource.node.path}`);
+    }
+  }
+
   /** The interface endpoint of the management API (TCP 443), with its own security group and policy. */
   private createManagementEndpoint(props: DsqlPrivateLinkEndpointProps, subnets: ec2.ISubnet[], privateDns: boolean) {
     const managementActions = props.managementActions ?? DEFAULT_MANAGEMENT_ACTIONS;
@@ -395,7 +425,7 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
         fail(this, prop, cidr, 'is a token: the blocks must be known at synth to merge them and count the rules',
           'Give the CIDR blocks as literal strings, e.g. "10.0.0.0/16".');
       }
-      checkClientCidr(this, prop, cidr, 'List the client networks\' private CIDR blocks, e.g. "10.0.0.0/16", or leave networkAcl out.');
+      checkClientCidr(this, prop, cidr, 'List the client networks\' private IPv4 CIDR blocks, e.g. "10.0.0.0/16", or leave networkAcl out.');
     }
     requireUnique(this, prop, options.allowedCidrs);
     const max = options.maxRulesPerDirection ?? QUOTAS.naclRulesDefault;

@@ -14,6 +14,34 @@ import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } fr
 const CLUSTER_POLICY_WRITE = ['dsql:PutClusterPolicy', 'dsql:DeleteClusterPolicy'];
 
 /**
+ * Actions that peer a cluster with another one, move its witness, or update it (peers present one logical
+ * database: a peer without a resource policy or private path would be a way around this cluster's).
+ * Every name is an action of the Service Authorization Reference, "Actions, resources, and condition keys for
+ * Amazon Aurora DSQL" (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonauroradsql.html),
+ * all on the `cluster` resource type. The UpdateCluster API reference lists `dsql:AddPeerCluster` on the local
+ * cluster and on each peer's exact ARN, so a Deny on a guarded cluster's ARN also stops another cluster from
+ * naming it as a peer; `dsql:RemovePeerCluster` is listed on `arn:aws:dsql:*:<account>:cluster/*`, so it is
+ * denied on the guarded ARNs whichever side of the pair the request names.
+ */
+const MULTI_REGION_WRITE = ['dsql:UpdateCluster', 'dsql:PutMultiRegionProperties', 'dsql:AddPeerCluster',
+  'dsql:PutWitnessRegion', 'dsql:RemovePeerCluster'];
+
+/**
+ * The network-layer actions on the endpoint's security group and network ACL. In the Service Authorization
+ * Reference (Amazon EC2) each of them requires the `security-group` or `network-acl` resource type, and both
+ * support `aws:ResourceTag/${TagKey}`, so a Deny conditioned on the private-path tag matches them.
+ * `ec2:ModifySecurityGroupRules` also requires `security-group-rule`, which carries its own tags (not the
+ * group's): the condition is matched on the group. `ec2:ReplaceNetworkAclAssociation` requires the
+ * `network-acl` being associated (the new one) and the `subnet`, not the ACL it replaces: replacing the
+ * endpoint's ACL is stopped by the subnet's tag (DsqlPrivateLinkEndpoint tags the subnets it puts an ACL on
+ * when they are defined in the app), and associating the tagged ACL elsewhere by the ACL's tag.
+ */
+const SECURITY_GROUP_WRITE = ['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress',
+  'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:ModifySecurityGroupRules'];
+const NETWORK_ACL_WRITE = ['ec2:CreateNetworkAclEntry', 'ec2:ReplaceNetworkAclEntry', 'ec2:DeleteNetworkAclEntry',
+  'ec2:ReplaceNetworkAclAssociation', 'ec2:DeleteNetworkAcl'];
+
+/**
  * Properties shared by the private-path admin policy and its guardrail.
  */
 interface PrivatePathPolicyBaseProps {
@@ -77,9 +105,14 @@ export interface DsqlPrivatePathGuardrailProps extends PrivatePathPolicyBaseProp
    * The principals still allowed to manage the private path (`ArnNotLike aws:PrincipalArn`; `*`
    * wildcards work). Everyone else is denied.
    *
-   * Include the role that deploys the cluster (with CDK: the CloudFormation execution role,
-   * `arn:aws:iam::<account>:role/cdk-hnb659fds-cfn-exec-role-<account>-<region>`), or the next deployment
-   * that changes the cluster policy or an endpoint fails.
+   * Include the role that deploys the cluster, or the next deployment that changes the cluster policy or an
+   * endpoint fails. With the default CDK bootstrap that is the CloudFormation execution role
+   * (`arn:aws:iam::<account>:role/cdk-hnb659fds-cfn-exec-role-<account>-<region>`), and anyone who may assume
+   * the bootstrap deploy role can make CloudFormation use it: exempting it exempts all of them. Prefer a
+   * dedicated execution role for the stacks that own the private path (trusted by CloudFormation only,
+   * `iam:PassRole` allowed to your pipeline only) and list that role (README, "Managing the private path").
+   * A wildcard exempts every role whose name matches, including roles created later by anyone who may call
+   * `iam:CreateRole`.
    */
   readonly adminPrincipalArns: string[];
 }
@@ -107,6 +140,14 @@ function ec2Arns(scope: IConstruct, clusters: IDsqlCluster[], resource: string, 
   return unique(clusters.map((c) => stack.formatArn({
     service: 'ec2', region: c.env.region, account: c.env.account, resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
   })));
+}
+
+/**
+ * The network resources of the private path other than the endpoint: the endpoint's security group, its
+ * network ACL and the subnets that ACL is on (DsqlPrivateLinkEndpoint tags all three).
+ */
+function privatePathNetworkArns(scope: IConstruct, clusters: IDsqlCluster[]): string[] {
+  return [...ec2Arns(scope, clusters, 'security-group'), ...ec2Arns(scope, clusters, 'network-acl'), ...ec2Arns(scope, clusters, 'subnet')];
 }
 
 abstract class PrivatePathPolicyBase extends Construct {
@@ -156,8 +197,11 @@ abstract class PrivatePathPolicyBase extends Construct {
  * - `ec2:ModifyVpcEndpoint` only on endpoints carrying that tag: the action does not support
  *   `ec2:VpceServiceName`, so a tag is the only way to scope it.
  * - `ec2:DeleteVpcEndpoints` only for the clusters' service names.
- * - `ec2:Describe…` of endpoints, services, VPCs, subnets and security groups (these support no
- *   resource-level permissions).
+ * - the rules of the endpoint's security group and network ACL, the ACL's subnet associations, and their
+ *   tags, only on security groups, network ACLs and subnets carrying the tag (DsqlPrivateLinkEndpoint tags
+ *   them).
+ * - `ec2:Describe…` of endpoints, services, VPCs, subnets, security groups, their rules and network ACLs
+ *   (these support no resource-level permissions).
  * - `dsql:GetCluster`, `dsql:GetVpcEndpointServiceName`, `dsql:GetClusterPolicy`, `dsql:PutClusterPolicy`,
  *   `dsql:DeleteClusterPolicy` on the clusters' ARNs only.
  *
@@ -196,6 +240,7 @@ export class DsqlPrivatePathAdminPolicy extends PrivatePathPolicyBase {
       }))))
       : ec2Arns(this, props.clusters, 'vpc');
     const networkArns = [...ec2Arns(this, props.clusters, 'subnet'), ...ec2Arns(this, props.clusters, 'security-group')];
+    const pathNetworkArns = privatePathNetworkArns(this, props.clusters);
     const tag = `aws:ResourceTag/${PRIVATE_PATH_TAG_KEY}`;
 
     this.managedPolicy.addStatements(
@@ -228,6 +273,19 @@ export class DsqlPrivatePathAdminPolicy extends PrivatePathPolicyBase {
         resources: networkArns,
       }),
       new iam.PolicyStatement({
+        sid: 'ManagePrivatePathNetwork',
+        actions: [...SECURITY_GROUP_WRITE, ...NETWORK_ACL_WRITE, 'ec2:CreateTags', 'ec2:DeleteTags'],
+        resources: pathNetworkArns,
+        conditions: { StringEquals: { [tag]: names } },
+      }),
+      // Security-group rules carry their own tags, not their group's; the group (required by every one of
+      // these actions) must still carry the private-path tag, by the statement above.
+      new iam.PolicyStatement({
+        sid: 'ManagePrivatePathSecurityGroupRules',
+        actions: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:ModifySecurityGroupRules'],
+        resources: ec2Arns(this, props.clusters, 'security-group-rule'),
+      }),
+      new iam.PolicyStatement({
         sid: 'DeleteClusterEndpoints',
         actions: ['ec2:DeleteVpcEndpoints'],
         resources: endpointArns,
@@ -235,7 +293,8 @@ export class DsqlPrivatePathAdminPolicy extends PrivatePathPolicyBase {
       }),
       new iam.PolicyStatement({
         sid: 'DescribePrivatePath',
-        actions: ['ec2:DescribeVpcEndpoints', 'ec2:DescribeVpcEndpointServices', 'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups'],
+        actions: ['ec2:DescribeVpcEndpoints', 'ec2:DescribeVpcEndpointServices', 'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
+          'ec2:DescribeSecurityGroupRules', 'ec2:DescribeNetworkAcls'],
         resources: ['*'],
       }),
       new iam.PolicyStatement({
@@ -246,20 +305,32 @@ export class DsqlPrivatePathAdminPolicy extends PrivatePathPolicyBase {
     );
     acknowledgeNagRules(this.managedPolicy, [{
       id: 'AwsSolutions-IAM5',
-      reason: 'Endpoint, subnet and security-group ids do not exist before the endpoint is created, so creation and '
-        + 'modification are scoped by the service name (ec2:VpceServiceName) and the private-path tag instead; the '
+      reason: 'Endpoint, subnet, security-group, rule and network-ACL ids do not exist before the private path is created, so '
+        + 'creation and modification are scoped by the service name (ec2:VpceServiceName) and the private-path tag instead; the '
         + 'ec2:Describe* actions support no resource-level permissions.',
-      appliesTo: [{ regex: '/^Resource::(\\*|arn:.*:ec2:.*:(vpc-endpoint|subnet|security-group|vpc)\\/\\*)$/g' }],
+      appliesTo: [{ regex: '/^Resource::(\\*|arn:.*:ec2:.*:(vpc-endpoint|subnet|security-group|security-group-rule|network-acl|vpc)\\/\\*)$/g' }],
     }]);
   }
 }
 
 /**
  * A guardrail: a managed policy of Deny statements that stops every principal except the listed admins
- * from creating, modifying or deleting the clusters' interface VPC endpoints, from setting or removing
- * the `secure-dsql:private-path` tag on endpoints, and from changing or deleting the clusters' resource
- * policy. Each Deny carries `ArnNotLike aws:PrincipalArn <adminPrincipalArns>`, so the policy is safe to
- * attach to everyone, admins included.
+ * from changing the clusters' private path. Each Deny carries `ArnNotLike aws:PrincipalArn
+ * <adminPrincipalArns>`, so the policy is safe to attach to everyone, admins included. Denied:
+ *
+ * - creating, modifying or deleting the clusters' interface VPC endpoints;
+ * - setting or removing the `secure-dsql:private-path` tag on endpoints, security groups, network ACLs and
+ *   subnets, and deleting all tags of a resource that carries it (`ec2:DeleteTags` without a tag list sends
+ *   no `aws:TagKeys`, so it is matched on the resource's tag);
+ * - changing the rules of a tagged security group or network ACL, replacing the network ACL of a tagged
+ *   subnet, and deleting a tagged network ACL;
+ * - changing or deleting the clusters' resource policy;
+ * - peering the clusters, changing their witness Region, removing their peers and updating them
+ *   (`dsql:UpdateCluster`, `dsql:PutMultiRegionProperties`, `dsql:AddPeerCluster`, `dsql:PutWitnessRegion`,
+ *   `dsql:RemovePeerCluster`).
+ *
+ * Not covered (see README, "Managing the private path"): restoring a backup into a new cluster (AWS
+ * Backup), change data capture streams (`dsql:CreateStream`), routes and resources outside the tagged ones.
  *
  * Layer: identity policy. It binds only the identities it is attached to: attach it to every role, user
  * and group that could otherwise do these things, or reuse `document` in a permissions boundary or an
@@ -280,6 +351,9 @@ export class DsqlPrivatePathGuardrail extends PrivatePathPolicyBase {
     requireUnique(this, 'adminPrincipalArns', props.adminPrincipalArns);
 
     const endpointArns = ec2Arns(this, props.clusters, 'vpc-endpoint');
+    const pathArns = [...endpointArns, ...privatePathNetworkArns(this, props.clusters)];
+    const clusterArns = props.clusters.map((c) => c.clusterArn);
+    const tagged = { StringEquals: { [`aws:ResourceTag/${PRIVATE_PATH_TAG_KEY}`]: names } };
     const others = { ArnNotLike: { 'aws:PrincipalArn': [...props.adminPrincipalArns] } };
     const deny = (sid: string, actions: string[], resources: string[], conditions: Record<string, Record<string, unknown>>) =>
       new iam.PolicyStatement({ sid, effect: iam.Effect.DENY, actions, resources, conditions: { ...conditions, ...others } });
@@ -289,11 +363,18 @@ export class DsqlPrivatePathGuardrail extends PrivatePathPolicyBase {
       // Authorization Reference does not list it for that action); when the key is absent this never matches.
       deny('DenyClusterEndpointChanges', ['ec2:CreateVpcEndpoint', 'ec2:ModifyVpcEndpoint', 'ec2:DeleteVpcEndpoints'], endpointArns,
         { StringEquals: { 'ec2:VpceServiceName': names } }),
-      deny('DenyTaggedClusterEndpointModify', ['ec2:ModifyVpcEndpoint'], endpointArns,
-        { StringEquals: { [`aws:ResourceTag/${PRIVATE_PATH_TAG_KEY}`]: names } }),
-      deny('DenyPrivatePathTagChanges', ['ec2:CreateTags', 'ec2:DeleteTags'], endpointArns,
+      deny('DenyTaggedClusterEndpointModify', ['ec2:ModifyVpcEndpoint'], endpointArns, tagged),
+      // Setting, overwriting or removing the tag by name, on any endpoint or network resource (also on an
+      // untagged one: a non-admin may not mark a resource as part of the private path either).
+      deny('DenyPrivatePathTagChanges', ['ec2:CreateTags', 'ec2:DeleteTags'], pathArns,
         { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [PRIVATE_PATH_TAG_KEY] } }),
-      deny('DenyClusterPolicyChanges', CLUSTER_POLICY_WRITE, props.clusters.map((c) => c.clusterArn), {}),
+      // DeleteTags without a tag list deletes every user tag and sends no aws:TagKeys, so the statement above
+      // cannot see it: match it on the resource's own tag. Deleting other tags by name stays allowed.
+      deny('DenyPrivatePathUntagAll', ['ec2:DeleteTags'], pathArns,
+        { ...tagged, Null: { 'aws:TagKeys': 'true' } }),
+      deny('DenyPrivatePathNetworkChanges', [...SECURITY_GROUP_WRITE, ...NETWORK_ACL_WRITE], privatePathNetworkArns(this, props.clusters), tagged),
+      deny('DenyClusterPolicyChanges', CLUSTER_POLICY_WRITE, clusterArns, {}),
+      deny('DenyMultiRegionChanges', MULTI_REGION_WRITE, clusterArns, {}),
     );
   }
 }

@@ -6,7 +6,8 @@ import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { DsqlConnectConditions, SecureDsqlCluster } from '../src';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { DsqlConnectConditions, DsqlMultiRegionOptions, SecureDsqlCluster } from '../src';
 import { ENV, ResolvedTemplate } from './support/iam-eval';
 
 function withConditions(c: DsqlConnectConditions): () => void {
@@ -145,6 +146,92 @@ describe('cluster props', () => {
     const sourceIps = Array.from({ length: 900 }, (_, i) => `10.${i >> 7}.0.${(i & 127) * 2}/32`);
     new SecureDsqlCluster(s, 'Db', { connectConditions: { sourceIps } });
     expect(() => app.synth()).not.toThrow();
+  });
+});
+
+describe('multi-Region inputs: what AWS would reject at deploy fails at synth', () => {
+  const PEER = 'arn:aws:dsql:us-east-2:123456789012:cluster/abcdefghijklmnopqrstuvwxyz';
+  const build = (multiRegion: DsqlMultiRegionOptions, env: { account?: string; region?: string } = ENV) => {
+    const s = new Stack(new App(), 'Stack', { env });
+    new SecureDsqlCluster(s, 'Db', { multiRegion });
+    return s;
+  };
+
+  test('a valid pair (us-east-1 with a peer in us-east-2, witness us-west-2) is accepted, without warning', () => {
+    const s = build({ witnessRegion: 'us-west-2', peerClusterArns: [PEER] });
+    Annotations.fromStack(s).hasNoWarning('/Stack/Db', Match.anyValue());
+  });
+
+  test.each<[string, DsqlMultiRegionOptions, { account?: string; region?: string }, RegExp]>([
+    ['two peer ARNs (a pair has exactly one peer)',
+      { witnessRegion: 'us-west-2', peerClusterArns: [PEER, 'arn:aws:dsql:us-west-2:123456789012:cluster/zyxwvutsrqponmlkjihgfedcba'] }, ENV,
+      /^Stack\/Db: multiRegion\.peerClusterArns lists 2 clusters, but a multi-Region cluster has exactly one peer \(a pair of clusters and a witness Region\) \(got \[.*\]\)\. List the ARN of the one peer cluster\./],
+    ['the same peer twice is still two', { witnessRegion: 'us-west-2', peerClusterArns: [PEER, PEER] }, ENV, /peerClusterArns lists 2 clusters/],
+    ['a peer in another account', { witnessRegion: 'us-west-2', peerClusterArns: ['arn:aws:dsql:us-east-2:210987654321:cluster/abcdefghijklmnopqrstuvwxyz'] }, ENV,
+      /^Stack\/Db: multiRegion\.peerClusterArns is in account 210987654321, but the cluster is in account 123456789012 \(got "arn:aws:dsql:us-east-2:210987654321:cluster\/abcdefghijklmnopqrstuvwxyz"\)\. Peer clusters of the same account/],
+    ['a peer in another partition', { witnessRegion: 'us-west-2', peerClusterArns: ['arn:aws-us-gov:dsql:us-east-2:123456789012:cluster/abcdefghijklmnopqrstuvwxyz'] }, ENV,
+      /^Stack\/Db: multiRegion\.peerClusterArns is in partition aws-us-gov, but the cluster is in partition aws \(got "arn:aws-us-gov:dsql:/],
+    ['a witness outside every Region set', { witnessRegion: 'sa-east-1' }, ENV,
+      /^Stack\/Db: multiRegion\.witnessRegion is in sa-east-1, which is not in a Region set where Aurora DSQL supports multi-Region clusters \(got "sa-east-1"\)\. Aurora DSQL peers clusters within these Region sets: US \(us-east-1, us-east-2, us-west-2\); Europe \(eu-west-1, eu-west-2, eu-west-3, eu-central-1\); Asia Pacific \(ap-northeast-1, ap-northeast-2, ap-northeast-3\)\./],
+    ['a witness of another Region set', { witnessRegion: 'eu-west-1' }, ENV,
+      /^Stack\/Db: multiRegion\.witnessRegion is in eu-west-1 \(Europe set\), but the cluster's Region us-east-1 is in the US set: the peers and the witness must all be in one Region set \(got "eu-west-1"\)/],
+    ['a peer of another Region set', { witnessRegion: 'us-west-2', peerClusterArns: ['arn:aws:dsql:ap-northeast-1:123456789012:cluster/abcdefghijklmnopqrstuvwxyz'] }, ENV,
+      /^Stack\/Db: multiRegion\.peerClusterArns is in ap-northeast-1 \(Asia Pacific set\), but the cluster's Region us-east-1 is in the US set/],
+    ['a cluster in a Region without multi-Region support', { witnessRegion: 'us-west-2' }, { account: '123456789012', region: 'ca-central-1' },
+      /^Stack\/Db: multiRegion is set, but the cluster's Region is not one where Aurora DSQL supports multi-Region clusters \(got "ca-central-1"\)\. Aurora DSQL peers clusters within these Region sets: US/],
+  ])('%s', (_name, multiRegion, env, message) => {
+    expect(() => build(multiRegion, env)).toThrow(message);
+  });
+
+  test('in an environment-agnostic stack the Region checks are skipped, and a warning with an id says so', () => {
+    const s = build({ witnessRegion: 'us-west-2', peerClusterArns: [PEER] }, {});
+    Annotations.fromStack(s).hasWarning('/Stack/Db', Match.stringLikeRegexp(
+      '^multiRegion is only partly checked at synth, because the stack is environment-agnostic .*not checked: the cluster\'s Region against the Region sets, '
+      + 'the witness and the peer; the peer\'s partition; the peer\'s account\\. .*Give the stack an env \\(\\{ account, region \\}\\) to check them.*\\[ack: secure-dsql:multi-region-unchecked\\]'));
+  });
+
+  test('...but what is known is still checked: a witness and a peer of different Region sets', () => {
+    expect(() => build({ witnessRegion: 'us-west-2', peerClusterArns: ['arn:aws:dsql:eu-west-1:123456789012:cluster/abcdefghijklmnopqrstuvwxyz'] }, {}))
+      .toThrow(/multiRegion\.peerClusterArns is in eu-west-1 \(Europe set\), but the witness Region us-west-2 is in the US set/);
+  });
+
+  test('a known Region with an unknown account: only the account check is skipped, and named', () => {
+    const s = build({ witnessRegion: 'us-west-2', peerClusterArns: [PEER] }, { region: 'us-east-1' });
+    Annotations.fromStack(s).hasWarning('/Stack/Db', Match.stringLikeRegexp('not checked: the peer\'s account\\.'));
+  });
+});
+
+describe('customer-managed key of another Region or account', () => {
+  const KEY = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const build = (keyArn: string, env: { account?: string; region?: string } = ENV) => () => {
+    const s = new Stack(new App(), 'Stack', { env });
+    new SecureDsqlCluster(s, 'Db', { encryptionKey: kms.Key.fromKeyArn(s, 'Key', keyArn) });
+  };
+
+  test('a key of the cluster\'s Region and account is accepted', () => {
+    expect(build(KEY)).not.toThrow();
+  });
+
+  test('a key of another Region', () => {
+    expect(build(KEY.replace('us-east-1', 'us-west-2'))).toThrow(
+      /^Stack\/Db: encryptionKey is a key of Region us-west-2, but the cluster is in us-east-1: a cluster uses a key of its own Region \(got "arn:aws:kms:us-west-2:.*"\)\. Use a key of us-east-1 \(for a multi-Region key, its replica in us-east-1\)\./);
+  });
+
+  test('a key of another account', () => {
+    expect(build(KEY.replace('123456789012', '210987654321'))).toThrow(
+      /^Stack\/Db: encryptionKey is a key of account 210987654321, but the cluster is in account 123456789012 .*Use a customer-managed key of the cluster's account\./);
+  });
+
+  test('a key defined in a stack of another Region', () => {
+    const app = new App();
+    const keys = new Stack(app, 'Keys', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const s = new Stack(app, 'Stack', { env: ENV });
+    const key = new kms.Key(keys, 'Key');
+    expect(() => new SecureDsqlCluster(s, 'Db', { encryptionKey: key })).toThrow(/^Stack\/Db: encryptionKey is a key of Region eu-west-1, but the cluster is in us-east-1: a cluster uses a key of its own Region \(got "Keys\/Key"\)/);
+  });
+
+  test('unknown on either side (an environment-agnostic stack, a key ARN token) is not refused', () => {
+    expect(build(KEY, {})).not.toThrow();
   });
 });
 

@@ -7,12 +7,17 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IDsqlCluster, SecureDsqlCluster } from '../src';
+import { DsqlPrivateLinkEndpoint } from '../src/private-link-endpoint';
 import { DsqlPrivatePathAdminPolicy, DsqlPrivatePathGuardrail } from '../src/private-path-policy';
 
 const PRIVATE_PATH_TAG_KEY = DsqlPrivatePathAdminPolicy.TAG_KEY;
 import { ACCOUNT, Decision, ENV, REGION, ResolvedTemplate, decide } from './support/iam-eval';
 
 const ENDPOINT_ARN = `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc-endpoint/vpce-0123456789abcdef0`;
+const OTHER_SG_ARN = `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group/sg-0fffffffffffffff0`;
+const RULE_ARN = `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group-rule/sgr-0123456789abcdef0`;
+const OTHER_ACL_ARN = `arn:aws:ec2:${REGION}:${ACCOUNT}:network-acl/acl-0fffffffffffffff0`;
+const OTHER_SUBNET_ARN = `arn:aws:ec2:${REGION}:${ACCOUNT}:subnet/subnet-0fffffffffffffff0`;
 const OTHER_VPC_ARN = `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/vpc-0fffffffffffffff0`;
 const SUBNET_ARN = `arn:aws:ec2:${REGION}:${ACCOUNT}:subnet/subnet-0123456789abcdef0`;
 const S3_SERVICE = `com.amazonaws.${REGION}.s3`;
@@ -24,17 +29,31 @@ class Fixture {
   public readonly vpc = new ec2.Vpc(this.stack, 'Vpc', { natGateways: 0, maxAzs: 1 });
   public readonly netAdmin = this.role('NetAdmin');
   public readonly dev = this.role('Dev');
+  /** A cluster administrator with its own broad permissions, exempt from the guardrail. */
+  public readonly dbAdmin = this.role('DbAdmin');
+  /** The private path as DsqlPrivateLinkEndpoint builds it, with a network ACL: its tags are what the guardrail matches. */
+  public readonly endpoint = this.db.addPrivateLinkEndpoint('Private', { vpc: this.vpc, networkAcl: { allowedCidrs: ['10.0.0.0/16'] } });
   private resolved?: ResolvedTemplate;
 
   constructor() {
     // Dev may do anything with EC2 and DSQL by its own policies; only the guardrail stops it.
     this.dev.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:*', 'dsql:*'], resources: ['*'] }));
+    this.dbAdmin.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:*', 'dsql:*'], resources: ['*'] }));
     new DsqlPrivatePathAdminPolicy(this.stack, 'PrivatePathAdmin', { clusters: [this.db], vpcs: [this.vpc], roles: [this.netAdmin] });
     new DsqlPrivatePathGuardrail(this.stack, 'Guardrail', {
       clusters: [this.db],
-      adminPrincipalArns: [this.netAdmin.roleArn, 'arn:aws:iam::123456789012:role/cdk-*-cfn-exec-role-*'],
-      roles: [this.netAdmin, this.dev],
+      adminPrincipalArns: [this.netAdmin.roleArn, this.dbAdmin.roleArn, 'arn:aws:iam::123456789012:role/cdk-*-cfn-exec-role-*'],
+      roles: [this.netAdmin, this.dev, this.dbAdmin],
     });
+  }
+
+  /** The ARN and the private-path tag of a resource of the template, as deployed. */
+  public taggedResource(construct: { node: { defaultChild?: any } }, type: 'security-group' | 'network-acl' | 'subnet') {
+    const id = this.stack.getLogicalId(construct.node.defaultChild);
+    const tags: Array<{ Key: string; Value: string }> = this.r.json.Resources[id].Properties.Tags ?? [];
+    const tag = tags.find((t) => t.Key === PRIVATE_PATH_TAG_KEY)?.Value;
+    const arn = `arn:aws:ec2:${REGION}:${ACCOUNT}:${type}/${this.r.ref(id)}`;
+    return { arn, context: tag === undefined ? {} : { [`aws:ResourceTag/${PRIVATE_PATH_TAG_KEY}`]: tag } };
   }
 
   public get r(): ResolvedTemplate {
@@ -128,6 +147,93 @@ describe('DsqlPrivatePathGuardrail: everyone else is stopped', () => {
   });
 });
 
+describe('DsqlPrivatePathGuardrail: the walk-arounds of the second review are closed', () => {
+  const f = new Fixture();
+  const endpoint = f.endpoint as DsqlPrivateLinkEndpoint;
+  const sg = () => f.taggedResource(endpoint.securityGroup, 'security-group');
+  const acl = () => f.taggedResource(endpoint.networkAcl!, 'network-acl');
+  const subnet = () => f.taggedResource(f.vpc.privateSubnets[0] ?? f.vpc.isolatedSubnets[0], 'subnet');
+  const taggedEndpoint = () => ({ [`aws:ResourceTag/${PRIVATE_PATH_TAG_KEY}`]: f.serviceName() });
+
+  test('the library tags the endpoint\'s security group, network ACL and ACL subnets with the cluster\'s service name', () => {
+    for (const r of [sg(), acl(), subnet()]) expect(r.context).toEqual({ [`aws:ResourceTag/${PRIVATE_PATH_TAG_KEY}`]: f.serviceName() });
+  });
+
+  describe('tag removal without tag keys (DeleteTags with no tag list sends no aws:TagKeys)', () => {
+    test.each<[string, () => Promise<Decision>, Decision]>([
+      ['dev cannot strip every tag of the tagged endpoint', () => f.run(f.dev, 'ec2:DeleteTags', ENDPOINT_ARN, taggedEndpoint()), 'ExplicitlyDenied'],
+      ['...nor of its security group', () => f.run(f.dev, 'ec2:DeleteTags', sg().arn, sg().context), 'ExplicitlyDenied'],
+      ['...nor of its network ACL', () => f.run(f.dev, 'ec2:DeleteTags', acl().arn, acl().context), 'ExplicitlyDenied'],
+      ['...nor of its subnets', () => f.run(f.dev, 'ec2:DeleteTags', subnet().arn, subnet().context), 'ExplicitlyDenied'],
+      ['dev cannot remove the tag by name from the security group', () => f.run(f.dev, 'ec2:DeleteTags', sg().arn, { ...sg().context, 'aws:TagKeys': [PRIVATE_PATH_TAG_KEY] }), 'ExplicitlyDenied'],
+      ['dev cannot overwrite the tag\'s value', () => f.run(f.dev, 'ec2:CreateTags', sg().arn, { ...sg().context, 'aws:TagKeys': [PRIVATE_PATH_TAG_KEY] }), 'ExplicitlyDenied'],
+      ['dev cannot mark an untagged security group as part of the path', () => f.run(f.dev, 'ec2:CreateTags', OTHER_SG_ARN, { 'aws:TagKeys': [PRIVATE_PATH_TAG_KEY] }), 'ExplicitlyDenied'],
+      ['the admin may strip the endpoint\'s tags', () => f.run(f.netAdmin, 'ec2:DeleteTags', ENDPOINT_ARN, taggedEndpoint()), 'Allowed'],
+      ['the admin may strip the security group\'s tags', () => f.run(f.netAdmin, 'ec2:DeleteTags', sg().arn, sg().context), 'Allowed'],
+      ['unrelated: dev may delete other tags of the tagged endpoint by name', () => f.run(f.dev, 'ec2:DeleteTags', ENDPOINT_ARN, { ...taggedEndpoint(), 'aws:TagKeys': ['team'] }), 'Allowed'],
+      ['unrelated: dev may add other tags to the tagged security group', () => f.run(f.dev, 'ec2:CreateTags', sg().arn, { ...sg().context, 'aws:TagKeys': ['team'] }), 'Allowed'],
+      ['unrelated: dev may strip every tag of an untagged endpoint', () => f.run(f.dev, 'ec2:DeleteTags', ENDPOINT_ARN), 'Allowed'],
+      ['unrelated: dev may strip every tag of an untagged security group', () => f.run(f.dev, 'ec2:DeleteTags', OTHER_SG_ARN), 'Allowed'],
+      ['unrelated: ...and of an endpoint of another cluster\'s path', () => f.run(f.dev, 'ec2:DeleteTags', ENDPOINT_ARN,
+        { [`aws:ResourceTag/${PRIVATE_PATH_TAG_KEY}`]: f.serviceName(f.other) }), 'Allowed'],
+    ])('%s', async (_name, run, expected) => {
+      expect(await run()).toBe(expected);
+    });
+  });
+
+  describe('peering and witness changes on the guarded cluster', () => {
+    const actions = ['dsql:PutMultiRegionProperties', 'dsql:AddPeerCluster', 'dsql:PutWitnessRegion', 'dsql:RemovePeerCluster', 'dsql:UpdateCluster'];
+    test.each(actions)('dev cannot %s on the guarded cluster', async (action) => {
+      expect(await f.run(f.dev, action, f.clusterArn())).toBe('ExplicitlyDenied');
+    });
+    test.each(actions)('the cluster admin may %s', async (action) => {
+      expect(await f.run(f.dbAdmin, action, f.clusterArn())).toBe('Allowed');
+    });
+    test.each(actions)('the CDK deployment role (wildcard admin ARN) may %s', async (action) => {
+      expect(await f.run(f.dev, action, f.clusterArn(), {}, `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`)).toBe('Allowed');
+    });
+    test.each(actions)('unrelated: dev may %s on another cluster', async (action) => {
+      expect(await f.run(f.dev, action, f.clusterArn(f.other))).toBe('Allowed');
+    });
+    test('dev may still read the guarded cluster', async () => {
+      expect(await f.run(f.dev, 'dsql:GetCluster', f.clusterArn())).toBe('Allowed');
+    });
+  });
+
+  describe('the network layers: security group, network ACL, the ACL association of the endpoint subnets', () => {
+    const sgActions = ['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:RevokeSecurityGroupIngress',
+      'ec2:RevokeSecurityGroupEgress', 'ec2:ModifySecurityGroupRules'];
+    const aclActions = ['ec2:CreateNetworkAclEntry', 'ec2:ReplaceNetworkAclEntry', 'ec2:DeleteNetworkAclEntry', 'ec2:ReplaceNetworkAclAssociation', 'ec2:DeleteNetworkAcl'];
+    test.each(sgActions)('dev cannot %s on the endpoint\'s security group; the admin can; dev can on an untagged group', async (action) => {
+      expect(await f.run(f.dev, action, sg().arn, sg().context)).toBe('ExplicitlyDenied');
+      expect(await f.run(f.netAdmin, action, sg().arn, sg().context)).toBe('Allowed');
+      expect(await f.run(f.dev, action, OTHER_SG_ARN)).toBe('Allowed');
+      expect(await f.run(f.netAdmin, action, OTHER_SG_ARN)).toBe('ImplicitlyDenied');
+    });
+    test('ModifySecurityGroupRules and Authorize* also name the rule (its own tags): the admin is allowed on it', async () => {
+      for (const action of ['ec2:ModifySecurityGroupRules', 'ec2:AuthorizeSecurityGroupIngress']) {
+        expect(await f.run(f.netAdmin, action, RULE_ARN)).toBe('Allowed');
+      }
+    });
+    test.each(aclActions)('dev cannot %s on the endpoint\'s network ACL; the admin can; dev can on an untagged ACL', async (action) => {
+      expect(await f.run(f.dev, action, acl().arn, acl().context)).toBe('ExplicitlyDenied');
+      expect(await f.run(f.netAdmin, action, acl().arn, acl().context)).toBe('Allowed');
+      expect(await f.run(f.dev, action, OTHER_ACL_ARN)).toBe('Allowed');
+      expect(await f.run(f.netAdmin, action, OTHER_ACL_ARN)).toBe('ImplicitlyDenied');
+    });
+    // ReplaceNetworkAclAssociation names the new ACL and the subnet, not the ACL it replaces: the subnet's tag
+    // is what stops dev from swapping the endpoint's ACL for an open one of its own.
+    test('dev cannot replace the network ACL of an endpoint subnet, even with an untagged ACL of its own; the admin can', async () => {
+      expect(await f.run(f.dev, 'ec2:ReplaceNetworkAclAssociation', subnet().arn, subnet().context)).toBe('ExplicitlyDenied');
+      expect(await f.run(f.dev, 'ec2:ReplaceNetworkAclAssociation', OTHER_ACL_ARN)).toBe('Allowed'); // the new, open ACL alone is not enough
+      expect(await f.run(f.netAdmin, 'ec2:ReplaceNetworkAclAssociation', subnet().arn, subnet().context)).toBe('Allowed');
+    });
+    test('unrelated: dev may replace the ACL association of an untagged subnet', async () => {
+      expect(await f.run(f.dev, 'ec2:ReplaceNetworkAclAssociation', OTHER_SUBNET_ARN)).toBe('Allowed');
+    });
+  });
+});
+
 describe('template', () => {
   test('tagEndpoint tags only VPC endpoints, with the cluster\'s service name', () => {
     const s = new Stack(new App(), 'Stack', { env: ENV });
@@ -166,7 +272,8 @@ describe('template', () => {
     const db = new SecureDsqlCluster(s, 'Db');
     const g = new DsqlPrivatePathGuardrail(s, 'Guardrail', { clusters: [db], adminPrincipalArns: ['arn:aws:iam::123456789012:role/net-admin'] });
     const statements = s.resolve(g.document.toJSON()).Statement;
-    expect(statements.length).toBe(4);
+    expect(statements.map((x: any) => x.Sid)).toEqual(['DenyClusterEndpointChanges', 'DenyTaggedClusterEndpointModify', 'DenyPrivatePathTagChanges',
+      'DenyPrivatePathUntagAll', 'DenyPrivatePathNetworkChanges', 'DenyClusterPolicyChanges', 'DenyMultiRegionChanges']);
     for (const x of statements) {
       expect(x.Effect).toBe('Deny');
       expect(x.Condition.ArnNotLike).toEqual({ 'aws:PrincipalArn': ['arn:aws:iam::123456789012:role/net-admin'] });

@@ -171,6 +171,10 @@ describe('bad input fails at synth with path, property, value and fix', () => {
       /^Stack\/Connect: conditions sets no condition, so it restricts nothing \(got \{\}\)\. Set at least one of/],
     ['blockPublicAccess with sourceIps', (s) => ({ clusters: [cluster(s)], conditions: { blockPublicAccess: true, sourceIps: ['203.0.113.0/24'] } }),
       /conditions\.blockPublicAccess contradicts sourceIps/],
+    ['attachedPoliciesQuota below the IAM default', (s) => ({ clusters: [cluster(s)], attachedPoliciesQuota: 5 }),
+      /^Stack\/Connect: attachedPoliciesQuota must be an integer from 10 \(the IAM default\) to 20 \(the most IAM allows after a quota increase\) \(got 5\)\. Give the quota/],
+    ['attachedPoliciesQuota above the IAM maximum', (s) => ({ clusters: [cluster(s)], attachedPoliciesQuota: 21 }), /attachedPoliciesQuota must be an integer from 10 .*\(got 21\)/],
+    ['attachedPoliciesQuota not an integer', (s) => ({ clusters: [cluster(s)], attachedPoliciesQuota: 12.5 }), /attachedPoliciesQuota must be an integer .*\(got 12\.5\)/],
     ['bad policy name', (s) => ({ clusters: [cluster(s)], managedPolicyName: 'has space' }),
       /^Stack\/Connect: managedPolicyName is not a valid IAM policy name of 1 to 121 characters \(got "has space"\)\. Use letters, digits/],
   ])('%s', (_name, props, message) => {
@@ -283,18 +287,18 @@ describe('quota: 6,144 characters per managed policy', () => {
     for (const length of deployedLengths(s)) expect(length).toBeLessThanOrEqual(QUOTAS.managedPolicy);
   });
 
-  test('more than 10 managed policies: a warning naming the attachment quota; more than 20: an error', () => {
+  test('more parts than the attachment quota fail at construction; attachedPoliciesQuota declares a raised one, 20 at most', () => {
     const s = stack();
-    const imported = (n: number) => Array.from({ length: n }, (_, i) =>
-      SecureDsqlCluster.fromClusterIdentifier(s, `Imported${n}x${i}`, `cluster${String(i).padStart(19, '0')}`));
+    const imported = (n: number, tag: string) => Array.from({ length: n }, (_, i) =>
+      SecureDsqlCluster.fromClusterIdentifier(s, `Imported${tag}${n}x${i}`, `cluster${String(i).padStart(19, '0')}`));
     // 360 /32s fill a statement so that only a few clusters fit beside them.
     const ips = scatteredIps(360);
-    const policy = new DsqlConnectPolicy(s, 'Many', { clusters: imported(40), conditions: { sourceIps: ips } });
+    expect(() => new DsqlConnectPolicy(s, 'Many', { clusters: imported(40, 'a'), conditions: { sourceIps: ips } })).toThrow(
+      /^Stack\/Many: conditions needs (1[1-9]|20) managed policies of 6144 characters, more than the 10 IAM attaches to one identity by default \(attachedPoliciesQuota; 20 at most after a quota increase\) .*or declare a raised quota with attachedPoliciesQuota\./);
+    const policy = new DsqlConnectPolicy(s, 'Raised', { clusters: imported(40, 'b'), conditions: { sourceIps: ips }, attachedPoliciesQuota: 20 });
     expect(policy.managedPolicies.length).toBeGreaterThan(10);
     expect(policy.managedPolicies.length).toBeLessThanOrEqual(20);
-    Annotations.fromStack(s).hasWarning('/Stack/Many', Match.stringLikeRegexp(
-      `The statements need ${policy.managedPolicies.length} managed policies; IAM attaches at most 10 managed policies to a role`));
-    expect(() => new DsqlConnectPolicy(s, 'TooMany', { clusters: imported(80), conditions: { sourceIps: ips } })).toThrow(
+    expect(() => new DsqlConnectPolicy(s, 'TooMany', { clusters: imported(80, 'c'), conditions: { sourceIps: ips }, attachedPoliciesQuota: 20 })).toThrow(
       /^Stack\/TooMany: conditions needs \d+ managed policies of 6144 characters, more than the 20 IAM attaches to one identity at most .*Name fewer clusters per policy/);
   });
 

@@ -170,12 +170,11 @@ describe('clients: aligned security groups on 5432', () => {
     const s = stack();
     const vpc = vpcOf(s);
     const ep = new DsqlPrivateLinkEndpoint(s, 'Endpoint', {
-      vpc, cluster: new SecureDsqlCluster(s, 'Db'), allowedClients: [ec2.Peer.ipv4('10.20.0.0/16'), ec2.Peer.ipv6('fd00:1::/64')],
+      vpc, cluster: new SecureDsqlCluster(s, 'Db'), allowedClients: [ec2.Peer.ipv4('10.20.0.0/16')],
     });
     const t = Template.fromStack(s);
     expect(sgIngress(t, s.getLogicalId(ep.securityGroup.node.defaultChild as ec2.CfnSecurityGroup))).toEqual([
       expect.objectContaining({ CidrIp: '10.20.0.0/16', FromPort: 5432, ToPort: 5432, IpProtocol: 'tcp' }),
-      expect.objectContaining({ CidrIpv6: 'fd00:1::/64', FromPort: 5432, ToPort: 5432, IpProtocol: 'tcp' }),
     ]);
   });
 });
@@ -234,7 +233,7 @@ describe('props', () => {
     const ep = new DsqlPrivateLinkEndpoint(s, 'Endpoint', {
       vpc,
       cluster: new SecureDsqlCluster(s, 'Db'),
-      networkAcl: { allowedCidrs: ['10.0.128.0/18', '10.0.192.0/18', '10.1.0.0/24', 'fd00::/8'] },
+      networkAcl: { allowedCidrs: ['10.0.128.0/18', '10.0.192.0/18', '10.1.0.0/24'] },
     });
     const t = Template.fromStack(s);
     const entries = Object.values<any>(t.findResources('AWS::EC2::NetworkAclEntry')).map((r) => r.Properties);
@@ -242,10 +241,8 @@ describe('props', () => {
     expect(entries.map(view).sort()).toEqual([
       ['in', 100, '10.0.128.0/17', 6, 5432, 5432, 'allow'],
       ['in', 110, '10.1.0.0/24', 6, 5432, 5432, 'allow'],
-      ['in', 120, 'fd00::/8', 6, 5432, 5432, 'allow'],
       ['out', 100, '10.0.128.0/17', 6, 1024, 65535, 'allow'],
       ['out', 110, '10.1.0.0/24', 6, 1024, 65535, 'allow'],
-      ['out', 120, 'fd00::/8', 6, 1024, 65535, 'allow'],
     ].sort());
     const aclId = s.getLogicalId(ep.networkAcl!.node.defaultChild as ec2.CfnNetworkAcl);
     const associated = Object.values<any>(t.findResources('AWS::EC2::SubnetNetworkAclAssociation'))
@@ -260,6 +257,59 @@ describe('props', () => {
       vpc: vpcOf(s), cluster: new SecureDsqlCluster(s, 'Db'), networkAcl: { allowedCidrs: cidrs, maxRulesPerDirection: 40 },
     });
     Template.fromStack(s).resourceCountIs('AWS::EC2::NetworkAclEntry', 60);
+  });
+
+  describe('the network layers carry the private-path tag, so that a DsqlPrivatePathGuardrail protects them', () => {
+    const TAG = DsqlPrivatePathAdminPolicy.TAG_KEY;
+    const tagsOf = (t: Template, logicalId: string) => (t.toJSON().Resources[logicalId].Properties.Tags ?? []) as any[];
+    const hasPathTag = (t: Template, logicalId: string, value: unknown) =>
+      tagsOf(t, logicalId).some((x) => x.Key === TAG && JSON.stringify(x.Value) === JSON.stringify(value));
+
+    test('security group, management security group, network ACL and the ACL\'s subnets: tagged with the service name', () => {
+      const s = stack();
+      const vpc = vpcOf(s);
+      const cluster = new SecureDsqlCluster(s, 'Db');
+      const ep = new DsqlPrivateLinkEndpoint(s, 'Endpoint', {
+        vpc, cluster, vpcSubnets: { subnetGroupName: 'endpoints' }, managementEndpoint: true, networkAcl: { allowedCidrs: ['10.0.0.0/16'] },
+      });
+      const t = Template.fromStack(s);
+      const service = { 'Fn::GetAtt': [logical(s, cluster), 'VpcEndpointServiceName'] };
+      expect(hasPathTag(t, logical(s, ep.securityGroup), service)).toBe(true);
+      expect(hasPathTag(t, logical(s, ep.managementEndpoint!.connections.securityGroups[0]), service)).toBe(true);
+      expect(hasPathTag(t, logical(s, ep.networkAcl!), service)).toBe(true);
+      const endpointSubnets = endpointProps(t, service).SubnetIds.map((x: any) => x.Ref);
+      expect(endpointSubnets).toHaveLength(2);
+      for (const id of endpointSubnets) expect(hasPathTag(t, id, service)).toBe(true);
+      // ...and nothing else: not the other subnets, not the VPC, not the client side.
+      const others = Object.keys(t.findResources('AWS::EC2::Subnet')).filter((id) => !endpointSubnets.includes(id));
+      expect(others).toHaveLength(4);
+      for (const id of others) expect(tagsOf(t, id).some((x) => x.Key === TAG)).toBe(false);
+      expect(JSON.stringify(t.findResources('AWS::EC2::VPC'))).not.toContain(TAG);
+      Annotations.fromStack(s).hasNoWarning('/Stack/Endpoint', Match.stringLikeRegexp('cannot tag'));
+    });
+
+    test('without a network ACL the subnets are not tagged (they may be shared with anything)', () => {
+      const s = stack();
+      new DsqlPrivateLinkEndpoint(s, 'Endpoint', { vpc: vpcOf(s), cluster: new SecureDsqlCluster(s, 'Db') });
+      expect(JSON.stringify(Template.fromStack(s).findResources('AWS::EC2::Subnet'))).not.toContain(TAG);
+    });
+
+    test('an imported security group and imported subnets cannot be tagged: a warning names them and what stays unguarded', () => {
+      const s = stack();
+      const vpc = ec2.Vpc.fromVpcAttributes(s, 'Imported', {
+        vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a'], isolatedSubnetIds: ['subnet-0123456789abcdef0'],
+      });
+      new DsqlPrivateLinkEndpoint(s, 'Endpoint', {
+        vpc,
+        cluster: new SecureDsqlCluster(s, 'Db'),
+        securityGroup: ec2.SecurityGroup.fromSecurityGroupId(s, 'Sg', 'sg-0123456789abcdef0'),
+        privateDnsEnabled: false,
+        networkAcl: { allowedCidrs: ['10.0.0.0/16'] },
+      });
+      Annotations.fromStack(s).hasWarning('/Stack/Endpoint', Match.stringLikeRegexp(
+        '^SecurityGroup Stack/Sg, Subnet Stack/Imported/IsolatedSubnet1 are not defined in this app, so the library cannot tag them '
+        + 'secure-dsql:private-path=<service name>: a DsqlPrivatePathGuardrail does not stop changes to their rules or network ACL association'));
+    });
   });
 
   test('managementEndpoint: com.amazonaws.<region>.dsql on 443, its own group, read-only policy', () => {
@@ -544,17 +594,34 @@ describe('bad input', () => {
       /networkAcl\.allowedCidrs needs 22 inbound rules of one IP family after merging into 11 blocks \(ports 5432 and 443\)/);
   });
 
-  test('networkAcl: IPv4 and IPv6 rules count separately', () => {
-    const v4 = Array.from({ length: 20 }, (_, i) => `10.${i * 2}.0.0/16`);
-    const v6 = Array.from({ length: 20 }, (_, i) => `fd00:${(i * 2).toString(16)}::/32`);
-    const { s } = make(() => ({ networkAcl: { allowedCidrs: [...v4, ...v6] } }));
-    Template.fromStack(s).resourceCountIs('AWS::EC2::NetworkAclEntry', 80);
+  describe('IPv6: the endpoint has IPv4 addresses only, so IPv6 blocks are refused with that reason', () => {
+    // A unique-local block and an AWS-assigned global block of the VPC (both "private" to the VPC, neither can match).
+    const V6 = ['fd00:1::/64', '2600:1f18:abcd:1200::/56'];
+    const why = 'is an IPv6 block, but the endpoint has IPv4 addresses only \\(Aurora DSQL documents no dual-stack interface endpoint for its connection service\\), so it could never match';
+    test.each(V6)('allowedClients: %s', (cidr) => {
+      expect(() => make(() => ({ allowedClients: [ec2.Peer.ipv6(cidr)] }))).toThrow(
+        new RegExp(`^Stack/Endpoint: allowedClients ${why} \\(got "${cidr.replace(/[.*/]/g, '\\$&')}"\\)\\. Admit the clients' security groups \\(allowedClients: \\[fn\\]\\), or their private IPv4 CIDR blocks`));
+    });
+    test.each(V6)('allowFrom(client): %s', (cidr) => {
+      const { ep } = make(() => ({}));
+      expect(() => ep.allowFrom(ec2.Peer.ipv6(cidr))).toThrow(new RegExp(`^Stack/Endpoint: allowFrom\\(client\\) ${why}`));
+    });
+    test.each(V6)('networkAcl.allowedCidrs: %s (among IPv4 blocks)', (cidr) => {
+      expect(() => make(() => ({ networkAcl: { allowedCidrs: ['10.0.0.0/16', cidr] } }))).toThrow(
+        new RegExp(`^Stack/Endpoint: networkAcl\\.allowedCidrs ${why}.*List the client networks' private IPv4 CIDR blocks`));
+    });
+    test('a rule added past allowFrom (connections) fails at synth', () => {
+      const { s, ep } = make(() => ({}));
+      ep.connections.allowFrom(ec2.Peer.ipv6('fd00:1::/64'), ec2.Port.tcp(5432));
+      expect(() => Template.fromStack(s)).toThrow(
+        /Stack\/Endpoint: securityGroup has an ingress rule from an IPv6 block, which could never match: the endpoint has IPv4 addresses only \(got "fd00:1::\/64"\)/);
+    });
   });
 
   test.each<[string, any, RegExp]>([
     ['maxRulesPerDirection over 40', { allowedCidrs: ['10.0.0.0/8'], maxRulesPerDirection: 41 }, /networkAcl\.maxRulesPerDirection must be an integer from 1 to 40 .*\(got 41\)/],
     ['a public block', { allowedCidrs: ['203.0.113.0/24'] }, /networkAcl\.allowedCidrs is not a private range .*\(got "203\.0\.113\.0\/24"\)/],
-    ['any address', { allowedCidrs: ['0.0.0.0/0'] }, /networkAcl\.allowedCidrs admits every address.*\(got "0\.0\.0\.0\/0"\)\. List the client networks' private CIDR blocks/],
+    ['any address', { allowedCidrs: ['0.0.0.0/0'] }, /networkAcl\.allowedCidrs admits every address.*\(got "0\.0\.0\.0\/0"\)\. List the client networks' private IPv4 CIDR blocks/],
     ['host bits', { allowedCidrs: ['10.0.0.1/16'] }, /networkAcl\.allowedCidrs has host bits set; the network address is 10\.0\.0\.0\/16/],
     ['an empty list', { allowedCidrs: [] }, /networkAcl\.allowedCidrs is an empty list/],
     ['a duplicate', { allowedCidrs: ['10.0.0.0/8', '10.0.0.0/8'] }, /networkAcl\.allowedCidrs lists the same value twice/],

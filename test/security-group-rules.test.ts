@@ -4,13 +4,16 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { clientCidrProblem, peerCidr, ruleProblems, rulesOf } from '../src/private/security-group-rules';
 
 describe('clientCidrProblem', () => {
-  test.each(['10.0.0.0/16', '172.16.0.0/12', '192.168.1.0/24', '100.64.0.0/10', 'fd00::/8'])('accepts the private block %s', (cidr) => {
+  test.each(['10.0.0.0/16', '172.16.0.0/12', '192.168.1.0/24', '100.64.0.0/10'])('accepts the private block %s', (cidr) => {
     expect(clientCidrProblem(cidr)).toBeUndefined();
   });
   test.each([
     ['0.0.0.0/0', /every address/],
     ['::/0', /every address/],
-    ['203.0.113.0/24', /not a private range/],
+    ['203.0.113.0/24', /not a private range \(RFC 1918 or 100\.64\.0\.0\/10\)/],
+    // The endpoint is IPv4-only: an IPv6 block, unique-local or the VPC's own global one, can never match.
+    ['fd00::/8', /is an IPv6 block, but the endpoint has IPv4 addresses only .*so it could never match/],
+    ['2600:1f18:abcd:1200::/56', /is an IPv6 block, but the endpoint has IPv4 addresses only/],
     ['10.0.0.0/33', /./],
     ['not-a-cidr', /./],
   ])('refuses %s', (cidr, why) => {
@@ -19,21 +22,26 @@ describe('clientCidrProblem', () => {
 });
 
 describe('ruleProblems', () => {
-  test('an ingress rule from a public block or from everywhere is a problem; private blocks and group sources are not', () => {
+  test('an ingress rule from a public block, an IPv6 block or everywhere is a problem; private IPv4 blocks and group sources are not', () => {
     const problems = ruleProblems({
-      ingress: [{ cidrIp: '10.0.0.0/16' }, { cidrIp: '0.0.0.0/0' }, { cidrIpv6: '2001:db8::/32' }, { cidrIp: { Ref: 'Param' } }, {}],
+      ingress: [{ cidrIp: '10.0.0.0/16' }, { cidrIp: '0.0.0.0/0' }, { cidrIp: '198.51.100.0/24' }, { cidrIpv6: '2001:db8::/32' },
+        { cidrIpv6: 'fd00::/64' }, { cidrIpv6: '::/0' }, { cidrIp: { Ref: 'Param' } }, {}],
       egress: [],
     });
     expect(problems.map((p) => [p.value, p.problem])).toEqual([
       ['0.0.0.0/0', 'has an ingress rule from every address'],
-      ['2001:db8::/32', 'has an ingress rule from a block that is not a private range'],
+      ['198.51.100.0/24', 'has an ingress rule from a block that is not a private range'],
+      ['2001:db8::/32', 'has an ingress rule from an IPv6 block, which could never match: the endpoint has IPv4 addresses only'],
+      ['fd00::/64', 'has an ingress rule from an IPv6 block, which could never match: the endpoint has IPv4 addresses only'],
+      ['::/0', 'has an ingress rule from every address'],
     ]);
   });
 
   test('the rule quota counts IPv4 and IPv6 separately, and group sources for both', () => {
     const v4 = Array.from({ length: 60 }, (_, i) => ({ cidrIp: `10.0.${i}.0/24` }));
     expect(ruleProblems({ ingress: v4, egress: [] })).toEqual([]);
-    expect(ruleProblems({ ingress: [...v4, { cidrIpv6: 'fd00::/64' }], egress: [] })).toEqual([]);
+    // An IPv6 rule is refused for what it is (it could never match), and does not count against the IPv4 quota.
+    expect(ruleProblems({ ingress: [...v4, { cidrIpv6: 'fd00::/64' }], egress: [] }).map((p) => p.value)).toEqual(['fd00::/64']);
     const over = ruleProblems({ ingress: [...v4, {}], egress: [] });
     expect(over.map((p) => p.value)).toEqual(['61 inbound rules']);
     expect(ruleProblems({ ingress: [], egress: [...v4, { cidrIp: '10.9.0.0/16' }] }).map((p) => p.value)).toEqual(['61 outbound rules']);

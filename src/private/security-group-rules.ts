@@ -1,7 +1,7 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
-import { cidrProblem, isAnyAddress, isPrivateCidr } from './cidr';
+import { cidrProblem, isAnyAddress, isPrivateCidr, parseCidr } from './cidr';
 import { fail, failureMessage } from './errors';
 import { QUOTAS } from './quota';
 
@@ -25,14 +25,26 @@ export interface SecurityGroupRules {
   readonly egress: RuleShape[];
 }
 
-export const CLIENT_FIX = 'Admit the clients\' security groups (allowedClients: [fn]), or their private CIDR blocks such as "10.0.0.0/16".';
+export const CLIENT_FIX = 'Admit the clients\' security groups (allowedClients: [fn]), or their private IPv4 CIDR blocks such as "10.0.0.0/16".';
+
+/**
+ * Why an IPv6 client block cannot work: the interface endpoint of the cluster's connection service is
+ * IPv4-only. The Aurora DSQL User Guide ("Managing and connecting to Amazon Aurora DSQL clusters using AWS
+ * PrivateLink") describes its network interfaces with private IPv4 addresses from the subnets and documents
+ * no dual-stack or IPv6 endpoint for the connection service, and DsqlPrivateLinkEndpoint sets no
+ * `IpAddressType` (the default is IPv4). A rule or ACL entry for an IPv6 block could never match a
+ * connection to the endpoint; dual-stack clients reach it over IPv4.
+ */
+export const IPV6_PROBLEM = 'is an IPv6 block, but the endpoint has IPv4 addresses only (Aurora DSQL documents no dual-stack '
+  + 'interface endpoint for its connection service), so it could never match';
 
 /** Why a client block may not be admitted to the endpoint, or undefined when it may. */
 export function clientCidrProblem(cidr: string): string | undefined {
   const problem = cidrProblem(cidr);
   if (problem) return problem;
   if (isAnyAddress(cidr)) return 'admits every address, which would open the endpoint to any network that can route to it';
-  if (!isPrivateCidr(cidr)) return 'is not a private range (RFC 1918, 100.64.0.0/10 or fc00::/7); the endpoint only has private addresses';
+  if (parseCidr(cidr).version === 6) return IPV6_PROBLEM;
+  if (!isPrivateCidr(cidr)) return 'is not a private range (RFC 1918 or 100.64.0.0/10); the endpoint only has private addresses';
   return undefined;
 }
 
@@ -104,11 +116,14 @@ export function ruleProblems(rules: SecurityGroupRules): RuleProblem[] {
   for (const rule of rules.ingress) {
     const cidr = rule.cidrIp ?? rule.cidrIpv6;
     if (typeof cidr !== 'string') continue; // a token (Ref, GetAtt) or a security group / prefix list source
-    if (clientCidrProblem(cidr)) {
+    const why = clientCidrProblem(cidr);
+    if (why) {
       problems.push({
         value: cidr,
-        problem: `has an ingress rule from ${isAnyAddress(cidr) ? 'every address' : 'a block that is not a private range'}`,
-        fix: 'Admit clients by security group (allowFrom(client) / allowedClients) or by private CIDR block only; remove that rule.',
+        problem: `has an ingress rule from ${isAnyAddress(cidr) ? 'every address'
+          : why === IPV6_PROBLEM ? 'an IPv6 block, which could never match: the endpoint has IPv4 addresses only'
+            : 'a block that is not a private range'}`,
+        fix: 'Admit clients by security group (allowFrom(client) / allowedClients) or by private IPv4 CIDR block only; remove that rule.',
       });
     }
   }

@@ -2,6 +2,9 @@
 // interfaces. Everything else (renderers, validators, quotas, constants) lives under src/private/ and is not
 // exported. See docs/ARCHITECTURE.md, "Public surface".
 
+export type { DsqlRecommendedAlarmsOptions, IDsqlRecommendedAlarms } from './alarms-ref';
+export type { DsqlRecommendedAlarmsProps } from './alarms';
+export { DsqlRecommendedAlarms } from './alarms';
 export type { DsqlClusterAttributes, DsqlClusterOutputsOptions, IDsqlCluster } from './cluster-ref';
 export type { DsqlMultiRegionOptions, SecureDsqlClusterProps } from './cluster';
 export { SecureDsqlCluster } from './cluster';

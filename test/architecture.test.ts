@@ -33,7 +33,7 @@ describe('public surface', () => {
   test('the package exports constructs, classes and enums only at run time (interfaces and structs are types)', () => {
     expect(Object.keys(lib).sort()).toEqual([
       'DsqlConnectPolicy', 'DsqlDatabaseRole', 'DsqlErrors', 'DsqlPrivateLinkEndpoint', 'DsqlPrivatePathAdminPolicy',
-      'DsqlPrivatePathGuardrail', 'DsqlTablePrivilege', 'SecureDsqlCluster',
+      'DsqlPrivatePathGuardrail', 'DsqlRecommendedAlarms', 'DsqlTablePrivilege', 'SecureDsqlCluster',
     ]);
   });
 

@@ -2,6 +2,7 @@ import type { CfnOutput, IResource } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { DsqlRecommendedAlarmsOptions, IDsqlRecommendedAlarms } from './alarms-ref';
+import type { DsqlBackupPlanOptions, IDsqlBackupPlan } from './backup-ref';
 import type { DsqlConnectConditions } from './connect-conditions';
 import type { DsqlDatabaseRoleOptions, IDsqlDatabaseRole } from './database-role-ref';
 import type { DsqlPrivateLinkEndpointOptions, IDsqlPrivateLinkEndpoint } from './endpoint-ref';
@@ -163,6 +164,15 @@ export interface IDsqlCluster extends IResource {
    * budget when one is given. Once per cluster.
    */
   addRecommendedAlarms(options?: DsqlRecommendedAlarmsOptions): IDsqlRecommendedAlarms;
+
+  /**
+   * Protect this cluster with AWS Backup (a `DsqlBackupPlan`, in this cluster's scope): select it into the
+   * given plan, or into a new plan whose new vault is encrypted with `encryptionKey` when given.
+   *
+   * The account must have opted in to Aurora DSQL in AWS Backup in this Region, which CloudFormation cannot
+   * do: a warning says so at synth (README "Backups").
+   */
+  addBackupPlan(id: string, options?: DsqlBackupPlanOptions): IDsqlBackupPlan;
 }
 
 /**

@@ -6,6 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DsqlRecommendedAlarms } from './alarms';
 import type { DsqlRecommendedAlarmsOptions, IDsqlRecommendedAlarms } from './alarms-ref';
+import { DsqlBackupPlan } from './backup';
+import type { DsqlBackupPlanOptions, IDsqlBackupPlan } from './backup-ref';
 import type { DsqlClusterAttributes, DsqlClusterOutputsOptions, IDsqlCluster } from './cluster-ref';
 import type { DsqlConnectConditions } from './connect-conditions';
 // Factories only: a construct may import the constructs it creates, never the other way round.
@@ -294,6 +296,17 @@ abstract class DsqlClusterBase extends Resource implements IDsqlCluster {
         'Call it once, with every option; for other alarms use the metric* methods with cloudwatch.Alarm.');
     }
     return new DsqlRecommendedAlarms(this, 'RecommendedAlarms', { ...options, cluster: this });
+  }
+
+  /**
+   * Protect this cluster with AWS Backup (a `DsqlBackupPlan`, in this cluster's scope): select it into the
+   * given plan, or into a new plan whose new vault is encrypted with `encryptionKey` when given.
+   *
+   * The account must have opted in to Aurora DSQL in AWS Backup in this Region, which CloudFormation cannot
+   * do: a warning says so at synth (README "Backups").
+   */
+  public addBackupPlan(id: string, options: DsqlBackupPlanOptions = {}): IDsqlBackupPlan {
+    return new DsqlBackupPlan(this, id, { ...options, cluster: this });
   }
 
   /** A metric in the cluster's account and Region (so that an alarm elsewhere is refused, not silently empty). */

@@ -5,6 +5,9 @@
 export type { DsqlRecommendedAlarmsOptions, IDsqlRecommendedAlarms } from './alarms-ref';
 export type { DsqlRecommendedAlarmsProps } from './alarms';
 export { DsqlRecommendedAlarms } from './alarms';
+export type { DsqlBackupPlanOptions, IDsqlBackupPlan } from './backup-ref';
+export type { DsqlBackupPlanProps } from './backup';
+export { DsqlBackupPlan } from './backup';
 export type { DsqlClusterAttributes, DsqlClusterOutputsOptions, IDsqlCluster } from './cluster-ref';
 export type { DsqlMultiRegionOptions, SecureDsqlClusterProps } from './cluster';
 export { SecureDsqlCluster } from './cluster';

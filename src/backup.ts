@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { DsqlBackupPlanOptions, IDsqlBackupPlan } from './backup-ref';
 import type { IDsqlCluster } from './cluster-ref';
 import { fail } from './private/errors';
+import { acknowledgeNagRules } from './private/nag';
 
 /**
  * Properties of DsqlBackupPlan.
@@ -72,6 +73,17 @@ export class DsqlBackupPlan extends Construct implements IDsqlBackupPlan {
       role: props.role,
       allowRestores: props.allowRestores ?? false,
     });
+
+    const role = this.selection.node.tryFindChild('Role');
+    if (!props.role && role) {
+      const managed = ['AWSBackupServiceRolePolicyForBackup', ...(props.allowRestores ? ['AWSBackupServiceRolePolicyForRestores'] : [])];
+      acknowledgeNagRules(role, [{
+        id: 'AwsSolutions-IAM4',
+        reason: 'The service role AWS Backup assumes for this selection: AWS Backup documents its AWS managed service-role policies '
+          + 'as the permissions a backup (and restore) job needs across services; the role trusts backup.amazonaws.com only.',
+        appliesTo: managed.map((name) => `Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${name}`),
+      }]);
+    }
 
     Annotations.of(this).addWarningV2(BACKUP_OPT_IN_WARNING,
       `AWS Backup protects Aurora DSQL clusters only where the account opted in to Aurora DSQL in the Region (${Token.isUnresolved(region) ? 'the stack\'s Region' : region}). `

@@ -12,6 +12,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CompliantNetwork, InsecureCanary, TEST_ENV, allowCloudWatchLogs, compliantKey } from './fixtures';
 import { constructClassesOf, ownedRoots } from './harness';
@@ -116,6 +117,17 @@ export function buildRepresentativeApp(app: App): RepresentativeApp {
       adminPrincipalArns: [`arn:aws:iam::${TEST_ENV.account}:role/platform-admin`],
     });
     used.add('DsqlPrivatePathGuardrail');
+  }
+
+  // Operations: the recommended alarms to an encrypted topic, and AWS Backup with a vault encrypted by the key.
+  if (typeof LIBRARY.DsqlRecommendedAlarms === 'function') {
+    const alarms = new sns.Topic(stack, 'OpsTopic', { masterKey: key, enforceSSL: true });
+    cluster.addRecommendedAlarms({ alarmTopic: alarms, dpuBudget: 100_000 });
+    used.add('DsqlRecommendedAlarms');
+  }
+  if (typeof LIBRARY.DsqlBackupPlan === 'function') {
+    cluster.addBackupPlan('Backup', { encryptionKey: key });
+    used.add('DsqlBackupPlan');
   }
 
   const canary = new InsecureCanary(stack, 'InsecureCanary', { vpc });

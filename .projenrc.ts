@@ -74,6 +74,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'pg@^8',
     '@types/pg@^8',
     '@aws-sdk/dsql-signer@^3',
+    // Bundled into the multi-Region peering and service-name lookup handlers (src/handlers/*.lambda.ts).
+    '@aws-sdk/client-dsql@^3',
     'cdk-nag@2.38.2',
     '@cdklabs/cdk-validator-cfnguard',
     'aws-cdk@^2',

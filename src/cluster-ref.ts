@@ -33,7 +33,8 @@ export interface IDsqlCluster extends IResource {
   /**
    * The PrivateLink service name of the cluster's connection endpoint (`com.amazonaws.<region>.dsql-xxxx`).
    *
-   * Undefined for an imported cluster whose service name was not given.
+   * Undefined for an imported cluster whose service name was not given, until `addPrivateLinkEndpoint` looks
+   * it up at deploy time (a token from then on).
    * @attribute
    */
   readonly vpcEndpointServiceName?: string;
@@ -205,7 +206,11 @@ export interface DsqlClusterAttributes {
   /**
    * The PrivateLink service name of the cluster (`aws dsql get-vpc-endpoint-service-name`).
    *
-   * @default - unknown: the cluster cannot be used with a DsqlPrivateLinkEndpoint
+   * Needed at synth only to share one endpoint between clusters (`addCluster` compares service names) and by
+   * `DsqlPrivatePathAdminPolicy` / `DsqlPrivatePathGuardrail`.
+   *
+   * @default - unknown: `addPrivateLinkEndpoint` looks it up at deploy time (`dsql:GetVpcEndpointServiceName`
+   * on this cluster only, same account)
    */
   readonly vpcEndpointServiceName?: string;
 

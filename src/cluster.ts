@@ -22,6 +22,7 @@ import { OCC_CONFLICT_RATE_EXPRESSION, clusterMetricProps, connectCallsMetricPro
 import { QUOTAS, policyLength } from './private/quota';
 import { CLUSTER_ARN, CLUSTER_ID, REGION, SERVICE_NAME, requireNonEmpty, requireUnique } from './private/validation';
 import { DsqlPrivateLinkEndpoint } from './private-link-endpoint';
+import { VpcEndpointServiceNameLookup } from './service-name-lookup';
 
 /**
  * Multi-Region peering of a cluster.
@@ -319,9 +320,9 @@ class ImportedDsqlCluster extends DsqlClusterBase {
   public readonly clusterIdentifier: string;
   public readonly clusterArn: string;
   public readonly clusterEndpoint: string;
-  public readonly vpcEndpointServiceName?: string;
-  public readonly clusterPrivateEndpoint?: string;
   public readonly connectConditions?: DsqlConnectConditions;
+  /** Given at import, or looked up at deploy time once a private endpoint needs it (a token then). */
+  private serviceName?: string;
 
   constructor(scope: Construct, id: string, attrs: DsqlClusterAttributes) {
     super(scope, id, { region: attrs.region, account: attrs.account });
@@ -364,13 +365,41 @@ class ImportedDsqlCluster extends DsqlClusterBase {
     }
     if (attrs.connectConditions) validateConnectConditions(this, 'connectConditions', attrs.connectConditions);
     this.clusterEndpoint = host ?? publicHostName(idValue, this.env.region);
-    this.vpcEndpointServiceName = attrs.vpcEndpointServiceName;
-    this.clusterPrivateEndpoint = attrs.vpcEndpointServiceName ? privateHostName(idValue, attrs.vpcEndpointServiceName) : undefined;
+    this.serviceName = attrs.vpcEndpointServiceName;
     this.connectConditions = attrs.connectConditions;
+  }
+
+  /**
+   * The service name given at import; once `addPrivateLinkEndpoint` looked it up, the deploy-time value
+   * (a token).
+   */
+  public get vpcEndpointServiceName(): string | undefined {
+    return this.serviceName;
+  }
+
+  public get clusterPrivateEndpoint(): string | undefined {
+    return this.serviceName === undefined ? undefined : privateHostName(this.clusterIdentifier, this.serviceName);
   }
 
   public addToResourcePolicy(_statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
     return { statementAdded: false };
+  }
+
+  /**
+   * Add a private path to this cluster. When the service name was not given at import, it is first looked
+   * up at deploy time (`dsql:GetVpcEndpointServiceName` on this cluster only, by a custom resource in this
+   * cluster's scope named `VpcEndpointServiceName`), and the cluster reports that value from then on.
+   */
+  public addPrivateLinkEndpoint(id: string, options: DsqlPrivateLinkEndpointOptions): IDsqlPrivateLinkEndpoint {
+    if (this.serviceName === undefined) {
+      this.serviceName = new VpcEndpointServiceNameLookup(this, 'VpcEndpointServiceName', {
+        clusterIdentifier: this.clusterIdentifier,
+        clusterArn: this.clusterArn,
+        region: this.env.region,
+        account: this.env.account,
+      }).serviceName;
+    }
+    return super.addPrivateLinkEndpoint(id, options);
   }
 }
 

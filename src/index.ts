@@ -18,6 +18,8 @@ export type { DsqlDatabaseRoleOptions, DsqlSchemaPrivileges, IDsqlDatabaseRole }
 export { DsqlTablePrivilege } from './database-role-ref';
 export type { DsqlDatabaseRoleProps } from './database-role';
 export { DsqlDatabaseRole } from './database-role';
+export type { DsqlMultiRegionPairMember, DsqlMultiRegionPairProps } from './multi-region-pair';
+export { DsqlMultiRegionPair } from './multi-region-pair';
 export type { DsqlNetworkAclOptions, DsqlPrivateLinkEndpointOptions, IDsqlConnectionEndpoint, IDsqlPrivateLinkEndpoint } from './endpoint-ref';
 export { DsqlErrors } from './errors';
 export type { DsqlPrivateLinkEndpointProps } from './private-link-endpoint';

@@ -32,7 +32,7 @@ function vpcOf(s: Stack): ec2.Vpc {
 describe('public surface', () => {
   test('the package exports constructs, classes and enums only at run time (interfaces and structs are types)', () => {
     expect(Object.keys(lib).sort()).toEqual([
-      'DsqlBackupPlan', 'DsqlConnectPolicy', 'DsqlDatabaseRole', 'DsqlErrors', 'DsqlPrivateLinkEndpoint', 'DsqlPrivatePathAdminPolicy',
+      'DsqlBackupPlan', 'DsqlConnectPolicy', 'DsqlDatabaseRole', 'DsqlErrors', 'DsqlMultiRegionPair', 'DsqlPrivateLinkEndpoint', 'DsqlPrivatePathAdminPolicy',
       'DsqlPrivatePathGuardrail', 'DsqlRecommendedAlarms', 'DsqlTablePrivilege', 'SecureDsqlCluster',
     ]);
   });

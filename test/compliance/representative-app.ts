@@ -130,6 +130,19 @@ export function buildRepresentativeApp(app: App): RepresentativeApp {
     used.add('DsqlBackupPlan');
   }
 
+  // A multi-Region pair, in two more stacks of the Regions of one set.
+  if (typeof LIBRARY.DsqlMultiRegionPair === 'function') {
+    const first = new Stack(app, 'RepresentativePairFirst', { env: { account: TEST_ENV.account, region: 'us-east-2' } });
+    const second = new Stack(app, 'RepresentativePairSecond', { env: { account: TEST_ENV.account, region: 'us-west-2' }, crossRegionReferences: true });
+    new LIBRARY.DsqlMultiRegionPair(first, 'Ledger', {
+      first: { stack: first, encryptionKey: compliantKey(first, 'LedgerKey', 'Encrypts the first Aurora DSQL cluster of the pair') },
+      second: { stack: second, encryptionKey: compliantKey(second, 'LedgerKey', 'Encrypts the second Aurora DSQL cluster of the pair') },
+      witnessRegion: 'us-east-1',
+      connectConditions: { blockPublicAccess: true },
+    });
+    used.add('DsqlMultiRegionPair');
+  }
+
   const canary = new InsecureCanary(stack, 'InsecureCanary', { vpc });
   const classes = constructClassesOf(LIBRARY);
   return {

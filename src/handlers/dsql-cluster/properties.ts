@@ -74,8 +74,17 @@ export function checkServiceName(value: unknown, region: string): string {
 export interface PeeringResourceProperties {
   /** The ARNs of the two clusters, in the order of the pair (first, second). */
   readonly ClusterArns: string[];
+  /** The Regions of the two clusters, fixed at synth: each ARN must be in its Region. */
+  readonly Regions: string[];
+  /** The account of both clusters, fixed at synth. */
+  readonly Account: string;
   /** The witness Region both clusters already name. */
   readonly WitnessRegion: string;
+  /**
+   * A digest of both clusters' CloudFormation properties: when either cluster's template changes, the
+   * peering resource is updated too and re-asserts the peering (the handler ignores the value).
+   */
+  readonly Generation: string;
 }
 
 /** One cluster of a pair. */
@@ -105,6 +114,15 @@ export function parsePeeringProperties(raw: Record<string, unknown>): PeeringReq
   const first = parseCluster(arns[0], 'ClusterArns');
   const second = parseCluster(arns[1], 'ClusterArns');
   const witnessRegion = text(raw, 'WitnessRegion', REGION, 'an AWS Region name');
+  const account = text(raw, 'Account', /^\d{12}$/, 'a 12-digit account id');
+  const regions = raw.Regions;
+  if (!Array.isArray(regions) || regions.length !== 2 || regions.some((r) => typeof r !== 'string' || !REGION.test(r))) {
+    throw new InvalidPropertiesError(`Regions must list the two Regions of the pair (got ${JSON.stringify(regions)})`);
+  }
+  for (const [cluster, region] of [[first, regions[0]], [second, regions[1]]] as const) {
+    if (cluster.region !== region) throw new InvalidPropertiesError(`${cluster.arn} is not in ${region}, the Region fixed for it at synth`);
+    if (cluster.account !== account) throw new InvalidPropertiesError(`${cluster.arn} is not in account ${account}, fixed at synth`);
+  }
   if (first.region === second.region) throw new InvalidPropertiesError(`the two clusters must be in different Regions (both in ${first.region})`);
   if (first.account !== second.account) throw new InvalidPropertiesError('the two clusters must be in the same account');
   if (witnessRegion === first.region || witnessRegion === second.region) {

@@ -82,7 +82,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // this package's assertion handler, so a bump shows up there as well as in the snapshots.
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     // The SDK clients the integ assertions call (Lambda Invoke, DSQL GetCluster/GetClusterPolicy): the offline
-    // assertion test feeds responses through their deserializers to the assertion handler.
+    // assertion test feeds responses through their deserializers to the assertion handler. client-dsql is also
+    // bundled into the multi-Region peering and service-name lookup handlers (src/handlers/*.lambda.ts).
     '@aws-sdk/client-dsql@^3',
     '@aws-sdk/client-lambda@^3',
     // AGPL: a devDependency only, used by the decision tests; never part of the published package.

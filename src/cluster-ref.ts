@@ -1,5 +1,8 @@
 import type { CfnOutput, IResource } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import type { DsqlRecommendedAlarmsOptions, IDsqlRecommendedAlarms } from './alarms-ref';
+import type { DsqlBackupPlanOptions, IDsqlBackupPlan } from './backup-ref';
 import type { DsqlConnectConditions } from './connect-conditions';
 import type { DsqlDatabaseRoleOptions, IDsqlDatabaseRole } from './database-role-ref';
 import type { DsqlPrivateLinkEndpointOptions, IDsqlPrivateLinkEndpoint } from './endpoint-ref';
@@ -30,7 +33,8 @@ export interface IDsqlCluster extends IResource {
   /**
    * The PrivateLink service name of the cluster's connection endpoint (`com.amazonaws.<region>.dsql-xxxx`).
    *
-   * Undefined for an imported cluster whose service name was not given.
+   * Undefined for an imported cluster whose service name was not given, until `addPrivateLinkEndpoint` looks
+   * it up at deploy time (a token from then on).
    * @attribute
    */
   readonly vpcEndpointServiceName?: string;
@@ -91,6 +95,85 @@ export interface IDsqlCluster extends IResource {
    * @param options which outputs, and their export names
    */
   addOutputs(options?: DsqlClusterOutputsOptions): CfnOutput[];
+
+  /**
+   * A metric of this cluster in the `AWS/AuroraDSQL` namespace, with the dimension `ClusterId` (the cluster
+   * identifier) and the metric's natural statistic (Sum for counts and DPU, Average for `CommitLatency`,
+   * Maximum for `ClusterStorageSize`, Average for names the library does not know).
+   *
+   * @param metricName the CloudWatch metric name, e.g. `TotalDPU`
+   * @param props period, statistic, label…; `dimensionsMap` replaces the dimensions
+   */
+  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Total distributed processing units (`TotalDPU`, Sum): what the cluster is billed for. */
+  metricTotalDpu(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Compute DPU (`ComputeDPU`, Sum). */
+  metricComputeDpu(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Read DPU (`ReadDPU`, Sum). */
+  metricReadDpu(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Write DPU (`WriteDPU`, Sum). */
+  metricWriteDpu(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Multi-Region write DPU (`MultiRegionWriteDPU`, Sum), for peered clusters. */
+  metricMultiRegionWriteDpu(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Transactions, read-only ones included (`TotalTransactions`, Sum). */
+  metricTotalTransactions(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Read-only transactions (`ReadOnlyTransactions`, Sum). */
+  metricReadOnlyTransactions(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Transactions aborted by an optimistic-concurrency conflict (`OccConflicts`, Sum). */
+  metricOccConflicts(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Queries that hit the maximum transaction time (`QueryTimeouts`, Sum). */
+  metricQueryTimeouts(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Commit phase time in milliseconds, itself a P50 (`CommitLatency`, Average). */
+  metricCommitLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Cluster size in bytes (`ClusterStorageSize`, Maximum). */
+  metricClusterStorageSize(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * The percentage of transactions aborted by an OCC conflict: metric math
+   * `100 * OccConflicts / TotalTransactions` (both Sum), 0 when there was no transaction.
+   *
+   * @param props the period of both metrics, and a label
+   */
+  metricOccConflictRate(props?: cloudwatch.MathExpressionOptions): cloudwatch.IMetric;
+
+  /**
+   * Active connections of the cluster: `AWS/Usage` `ResourceCount` with Service `AuroraDSQL`, Type
+   * `Resource`, Resource `ClusterConnectionCount`, ResourceId `cluster/<id>`, Class `None` (Maximum, 1 minute).
+   */
+  metricConnections(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Connection attempts as a custom database role: `AWS/Usage` `CallCount`, Resource `DbConnect` (Sum, 1 minute). */
+  metricDbConnectCalls(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Connection attempts as `admin`: `AWS/Usage` `CallCount`, Resource `DbConnectAdmin` (Sum, 1 minute). */
+  metricDbConnectAdminCalls(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Create the recommended alarms of this cluster (a `DsqlRecommendedAlarms` named `RecommendedAlarms`, in
+   * this cluster's scope): storage near quota, connections near quota, OCC conflict rate, and DPU above a
+   * budget when one is given. Once per cluster.
+   */
+  addRecommendedAlarms(options?: DsqlRecommendedAlarmsOptions): IDsqlRecommendedAlarms;
+
+  /**
+   * Protect this cluster with AWS Backup (a `DsqlBackupPlan`, in this cluster's scope): select it into the
+   * given plan, or into a new plan whose new vault is encrypted with `encryptionKey` when given.
+   *
+   * The account must have opted in to Aurora DSQL in AWS Backup in this Region, which CloudFormation cannot
+   * do: a warning says so at synth (README "Backups").
+   */
+  addBackupPlan(id: string, options?: DsqlBackupPlanOptions): IDsqlBackupPlan;
 }
 
 /**
@@ -123,7 +206,11 @@ export interface DsqlClusterAttributes {
   /**
    * The PrivateLink service name of the cluster (`aws dsql get-vpc-endpoint-service-name`).
    *
-   * @default - unknown: the cluster cannot be used with a DsqlPrivateLinkEndpoint
+   * Needed at synth only to share one endpoint between clusters (`addCluster` compares service names) and by
+   * `DsqlPrivatePathAdminPolicy` / `DsqlPrivatePathGuardrail`.
+   *
+   * @default - unknown: `addPrivateLinkEndpoint` looks it up at deploy time (`dsql:GetVpcEndpointServiceName`
+   * on this cluster only, same account)
    */
   readonly vpcEndpointServiceName?: string;
 

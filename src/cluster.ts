@@ -1,9 +1,14 @@
 import { Annotations, Arn, ArnFormat, CfnOutput, Lazy, RemovalPolicy, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dsql from 'aws-cdk-lib/aws-dsql';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { DsqlRecommendedAlarms } from './alarms';
+import type { DsqlRecommendedAlarmsOptions, IDsqlRecommendedAlarms } from './alarms-ref';
+import { DsqlBackupPlan } from './backup';
+import type { DsqlBackupPlanOptions, IDsqlBackupPlan } from './backup-ref';
 import type { DsqlClusterAttributes, DsqlClusterOutputsOptions, IDsqlCluster } from './cluster-ref';
 import type { DsqlConnectConditions } from './connect-conditions';
 // Factories only: a construct may import the constructs it creates, never the other way round.
@@ -15,10 +20,12 @@ import { PrincipalAllowList } from './private/allow-list';
 import { DB_CONNECT, DB_CONNECT_ADMIN, mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions } from './private/conditions';
 import { DsqlValidationError, fail, failureMessage, formatFailure } from './private/errors';
 import { privateHostName, publicHostName } from './private/host-names';
-import { describeMultiRegionSets, multiRegionSetOf } from './private/multi-region';
+import { OCC_CONFLICT_RATE_EXPRESSION, clusterMetricProps, connectCallsMetricProps, connectionsMetricProps } from './private/metrics';
+import { describeSets as describeMultiRegionSets, multiRegionSetOf } from './private/multi-region-sets';
 import { QUOTAS, policyLength } from './private/quota';
 import { CLUSTER_ARN, CLUSTER_ID, REGION, SERVICE_NAME, requireNonEmpty } from './private/validation';
 import { DsqlPrivateLinkEndpoint } from './private-link-endpoint';
+import { VpcEndpointServiceNameLookup } from './service-name-lookup';
 
 /**
  * Multi-Region peering of a cluster.
@@ -185,15 +192,147 @@ abstract class DsqlClusterBase extends Resource implements IDsqlCluster {
       exportName: prefix === undefined ? undefined : `${prefix}${id}`,
     }));
   }
+
+  /**
+   * A metric of this cluster in the `AWS/AuroraDSQL` namespace, with the dimension `ClusterId` (the cluster
+   * identifier) and the metric's natural statistic. Names, dimensions and statistics: `src/private/metrics.ts`.
+   *
+   * @param metricName the CloudWatch metric name, e.g. `TotalDPU`
+   * @param props period, statistic, label…; `dimensionsMap` replaces the dimensions
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.cloudwatchMetric(clusterMetricProps(this.clusterIdentifier, metricName, props));
+  }
+
+  /** Total distributed processing units (`TotalDPU`, Sum): what the cluster is billed for. */
+  public metricTotalDpu(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('TotalDPU', props);
+  }
+
+  /** Compute DPU (`ComputeDPU`, Sum). */
+  public metricComputeDpu(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ComputeDPU', props);
+  }
+
+  /** Read DPU (`ReadDPU`, Sum). */
+  public metricReadDpu(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ReadDPU', props);
+  }
+
+  /** Write DPU (`WriteDPU`, Sum). */
+  public metricWriteDpu(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('WriteDPU', props);
+  }
+
+  /** Multi-Region write DPU (`MultiRegionWriteDPU`, Sum), for peered clusters. */
+  public metricMultiRegionWriteDpu(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('MultiRegionWriteDPU', props);
+  }
+
+  /** Transactions, read-only ones included (`TotalTransactions`, Sum). */
+  public metricTotalTransactions(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('TotalTransactions', props);
+  }
+
+  /** Read-only transactions (`ReadOnlyTransactions`, Sum). */
+  public metricReadOnlyTransactions(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ReadOnlyTransactions', props);
+  }
+
+  /** Transactions aborted by an optimistic-concurrency conflict (`OccConflicts`, Sum). */
+  public metricOccConflicts(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('OccConflicts', props);
+  }
+
+  /** Queries that hit the maximum transaction time (`QueryTimeouts`, Sum). */
+  public metricQueryTimeouts(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('QueryTimeouts', props);
+  }
+
+  /** Commit phase time in milliseconds, itself a P50 (`CommitLatency`, Average). */
+  public metricCommitLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('CommitLatency', props);
+  }
+
+  /** Cluster size in bytes (`ClusterStorageSize`, Maximum). */
+  public metricClusterStorageSize(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ClusterStorageSize', props);
+  }
+
+  /**
+   * The percentage of transactions aborted by an OCC conflict: metric math
+   * `100 * OccConflicts / TotalTransactions` (both Sum), 0 when there was no transaction.
+   *
+   * @param props the period of both metrics, and a label
+   */
+  public metricOccConflictRate(props: cloudwatch.MathExpressionOptions = {}): cloudwatch.IMetric {
+    const period = props.period;
+    return new cloudwatch.MathExpression({
+      expression: OCC_CONFLICT_RATE_EXPRESSION,
+      usingMetrics: {
+        conflicts: this.metricOccConflicts({ period, statistic: 'Sum' }),
+        transactions: this.metricTotalTransactions({ period, statistic: 'Sum' }),
+      },
+      label: 'OCC conflict rate (%)',
+      ...props,
+    });
+  }
+
+  /**
+   * Active connections of the cluster: `AWS/Usage` `ResourceCount` with Service `AuroraDSQL`, Type
+   * `Resource`, Resource `ClusterConnectionCount`, ResourceId `cluster/<id>`, Class `None` (Maximum, 1 minute).
+   */
+  public metricConnections(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.cloudwatchMetric(connectionsMetricProps(this.clusterIdentifier, props));
+  }
+
+  /** Connection attempts as a custom database role: `AWS/Usage` `CallCount`, Resource `DbConnect` (Sum, 1 minute). */
+  public metricDbConnectCalls(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.cloudwatchMetric(connectCallsMetricProps(this.clusterIdentifier, 'DbConnect', props));
+  }
+
+  /** Connection attempts as `admin`: `AWS/Usage` `CallCount`, Resource `DbConnectAdmin` (Sum, 1 minute). */
+  public metricDbConnectAdminCalls(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.cloudwatchMetric(connectCallsMetricProps(this.clusterIdentifier, 'DbConnectAdmin', props));
+  }
+
+  /**
+   * Create the recommended alarms of this cluster (a `DsqlRecommendedAlarms` named `RecommendedAlarms`, in
+   * this cluster's scope): storage near quota, connections near quota, OCC conflict rate, and DPU above a
+   * budget when one is given. Once per cluster.
+   */
+  public addRecommendedAlarms(options: DsqlRecommendedAlarmsOptions = {}): IDsqlRecommendedAlarms {
+    if (this.node.tryFindChild('RecommendedAlarms')) {
+      fail(this, 'addRecommendedAlarms(options)', options, 'is called a second time on this cluster',
+        'Call it once, with every option; for other alarms use the metric* methods with cloudwatch.Alarm.');
+    }
+    return new DsqlRecommendedAlarms(this, 'RecommendedAlarms', { ...options, cluster: this });
+  }
+
+  /**
+   * Protect this cluster with AWS Backup (a `DsqlBackupPlan`, in this cluster's scope): select it into the
+   * given plan, or into a new plan whose new vault is encrypted with `encryptionKey` when given.
+   *
+   * The account must have opted in to Aurora DSQL in AWS Backup in this Region, which CloudFormation cannot
+   * do: a warning says so at synth (README "Backups").
+   */
+  public addBackupPlan(id: string, options: DsqlBackupPlanOptions = {}): IDsqlBackupPlan {
+    return new DsqlBackupPlan(this, id, { ...options, cluster: this });
+  }
+
+  /** A metric in the cluster's account and Region (so that an alarm elsewhere is refused, not silently empty). */
+  private cloudwatchMetric(props: cloudwatch.MetricProps): cloudwatch.Metric {
+    return new cloudwatch.Metric({ account: this.env.account, region: this.env.region, ...props });
+  }
 }
 
 class ImportedDsqlCluster extends DsqlClusterBase {
   public readonly clusterIdentifier: string;
   public readonly clusterArn: string;
   public readonly clusterEndpoint: string;
-  public readonly vpcEndpointServiceName?: string;
-  public readonly clusterPrivateEndpoint?: string;
   public readonly connectConditions?: DsqlConnectConditions;
+  /** Given at import, or looked up at deploy time once a private endpoint needs it (a token then). */
+  private serviceName?: string;
 
   constructor(scope: Construct, id: string, attrs: DsqlClusterAttributes) {
     super(scope, id, { region: attrs.region, account: attrs.account });
@@ -236,13 +375,41 @@ class ImportedDsqlCluster extends DsqlClusterBase {
     }
     if (attrs.connectConditions) validateConnectConditions(this, 'connectConditions', attrs.connectConditions);
     this.clusterEndpoint = host ?? publicHostName(idValue, this.env.region);
-    this.vpcEndpointServiceName = attrs.vpcEndpointServiceName;
-    this.clusterPrivateEndpoint = attrs.vpcEndpointServiceName ? privateHostName(idValue, attrs.vpcEndpointServiceName) : undefined;
+    this.serviceName = attrs.vpcEndpointServiceName;
     this.connectConditions = attrs.connectConditions;
+  }
+
+  /**
+   * The service name given at import; once `addPrivateLinkEndpoint` looked it up, the deploy-time value
+   * (a token).
+   */
+  public get vpcEndpointServiceName(): string | undefined {
+    return this.serviceName;
+  }
+
+  public get clusterPrivateEndpoint(): string | undefined {
+    return this.serviceName === undefined ? undefined : privateHostName(this.clusterIdentifier, this.serviceName);
   }
 
   public addToResourcePolicy(_statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
     return { statementAdded: false };
+  }
+
+  /**
+   * Add a private path to this cluster. When the service name was not given at import, it is first looked
+   * up at deploy time (`dsql:GetVpcEndpointServiceName` on this cluster only, by a custom resource in this
+   * cluster's scope named `VpcEndpointServiceName`), and the cluster reports that value from then on.
+   */
+  public addPrivateLinkEndpoint(id: string, options: DsqlPrivateLinkEndpointOptions): IDsqlPrivateLinkEndpoint {
+    if (this.serviceName === undefined) {
+      this.serviceName = new VpcEndpointServiceNameLookup(this, 'VpcEndpointServiceName', {
+        clusterIdentifier: this.clusterIdentifier,
+        clusterArn: this.clusterArn,
+        region: this.env.region,
+        account: this.env.account,
+      }).serviceName;
+    }
+    return super.addPrivateLinkEndpoint(id, options);
   }
 }
 
@@ -383,7 +550,7 @@ export class SecureDsqlCluster extends DsqlClusterBase {
 
   /**
    * What can be known about multi-Region peering at synth: the witness and peer Regions (a valid Region, not
-   * the cluster's own, all three in one of the Region sets AWS supports, src/private/multi-region.ts), one
+   * the cluster's own, all three in one of the Region sets AWS supports, src/private/multi-region-sets.ts), one
    * peer only, in the same account and partition. In an environment-agnostic stack the checks that need the
    * stack's Region or account are skipped, and a warning says so.
    */

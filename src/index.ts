@@ -2,6 +2,12 @@
 // interfaces. Everything else (renderers, validators, quotas, constants) lives under src/private/ and is not
 // exported. See docs/ARCHITECTURE.md, "Public surface".
 
+export type { DsqlRecommendedAlarmsOptions, IDsqlRecommendedAlarms } from './alarms-ref';
+export type { DsqlRecommendedAlarmsProps } from './alarms';
+export { DsqlRecommendedAlarms } from './alarms';
+export type { DsqlBackupPlanOptions, IDsqlBackupPlan } from './backup-ref';
+export type { DsqlBackupPlanProps } from './backup';
+export { DsqlBackupPlan } from './backup';
 export type { DsqlClusterAttributes, DsqlClusterOutputsOptions, IDsqlCluster } from './cluster-ref';
 export type { DsqlMultiRegionOptions, SecureDsqlClusterProps } from './cluster';
 export { SecureDsqlCluster } from './cluster';
@@ -12,6 +18,8 @@ export type { DsqlDatabaseRoleOptions, DsqlSchemaPrivileges, IDsqlDatabaseRole }
 export { DsqlTablePrivilege } from './database-role-ref';
 export type { DsqlDatabaseRoleProps } from './database-role';
 export { DsqlDatabaseRole } from './database-role';
+export type { DsqlMultiRegionPairMember, DsqlMultiRegionPairProps } from './multi-region-pair';
+export { DsqlMultiRegionPair } from './multi-region-pair';
 export type { DsqlNetworkAclOptions, DsqlPrivateLinkEndpointOptions, IDsqlConnectionEndpoint, IDsqlPrivateLinkEndpoint } from './endpoint-ref';
 export { DsqlErrors } from './errors';
 export type { DsqlPrivateLinkEndpointProps } from './private-link-endpoint';

@@ -261,7 +261,8 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
     const serviceName = cluster.vpcEndpointServiceName;
     if (serviceName === undefined) {
       fail(this, 'cluster', cluster.node.path, 'has no vpcEndpointServiceName, so the endpoint does not know which service to connect to',
-        'Import the cluster with SecureDsqlCluster.fromClusterAttributes(scope, id, { clusterIdentifier, vpcEndpointServiceName }), '
+        'Create the endpoint with cluster.addPrivateLinkEndpoint(id, options), which looks the service name up at deploy time, or import '
+        + 'the cluster with SecureDsqlCluster.fromClusterAttributes(scope, id, { clusterIdentifier, vpcEndpointServiceName }), '
         + 'with the value of `aws dsql get-vpc-endpoint-service-name --identifier <id>`.');
     }
     return serviceName;

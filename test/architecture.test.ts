@@ -32,8 +32,9 @@ function vpcOf(s: Stack): ec2.Vpc {
 describe('public surface', () => {
   test('the package exports constructs, classes and enums only at run time (interfaces and structs are types)', () => {
     expect(Object.keys(lib).sort()).toEqual([
-      'DsqlCheckLevel', 'DsqlConnectPolicy', 'DsqlDatabaseRole', 'DsqlErrors', 'DsqlPrivateLinkEndpoint', 'DsqlPrivatePathAdminPolicy',
-      'DsqlPrivatePathGuardrail', 'DsqlSecurityChecks', 'DsqlTablePrivilege', 'SecureDsqlCluster',
+      'DsqlBackupPlan', 'DsqlCheckLevel', 'DsqlConnectPolicy', 'DsqlDatabaseRole', 'DsqlErrors', 'DsqlMultiRegionPair',
+      'DsqlPrivateLinkEndpoint', 'DsqlPrivatePathAdminPolicy', 'DsqlPrivatePathGuardrail', 'DsqlRecommendedAlarms',
+      'DsqlSecurityChecks', 'DsqlTablePrivilege', 'SecureDsqlCluster',
     ]);
   });
 

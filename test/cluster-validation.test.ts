@@ -172,13 +172,13 @@ describe('multi-Region inputs: what AWS would reject at deploy fails at synth', 
     ['a peer in another partition', { witnessRegion: 'us-west-2', peerClusterArns: ['arn:aws-us-gov:dsql:us-east-2:123456789012:cluster/abcdefghijklmnopqrstuvwxyz'] }, ENV,
       /^Stack\/Db: multiRegion\.peerClusterArns is in partition aws-us-gov, but the cluster is in partition aws \(got "arn:aws-us-gov:dsql:/],
     ['a witness outside every Region set', { witnessRegion: 'sa-east-1' }, ENV,
-      /^Stack\/Db: multiRegion\.witnessRegion is in sa-east-1, which is not in a Region set where Aurora DSQL supports multi-Region clusters \(got "sa-east-1"\)\. Aurora DSQL peers clusters within these Region sets: US \(us-east-1, us-east-2, us-west-2\); Europe \(eu-west-1, eu-west-2, eu-west-3, eu-central-1\); Asia Pacific \(ap-northeast-1, ap-northeast-2, ap-northeast-3\)\./],
+      /^Stack\/Db: multiRegion\.witnessRegion is in sa-east-1, which is not in a Region set where Aurora DSQL supports multi-Region clusters \(got "sa-east-1"\)\. Aurora DSQL peers clusters within these Region sets: Americas: us-east-1, us-east-2, us-west-2, ca-central-1, ca-west-1; Europe: .*; Asia Pacific: .*\./],
     ['a witness of another Region set', { witnessRegion: 'eu-west-1' }, ENV,
-      /^Stack\/Db: multiRegion\.witnessRegion is in eu-west-1 \(Europe set\), but the cluster's Region us-east-1 is in the US set: the peers and the witness must all be in one Region set \(got "eu-west-1"\)/],
+      /^Stack\/Db: multiRegion\.witnessRegion is in eu-west-1 \(Europe set\), but the cluster's Region us-east-1 is in the Americas set: the peers and the witness must all be in one Region set \(got "eu-west-1"\)/],
     ['a peer of another Region set', { witnessRegion: 'us-west-2', peerClusterArns: ['arn:aws:dsql:ap-northeast-1:123456789012:cluster/abcdefghijklmnopqrstuvwxyz'] }, ENV,
-      /^Stack\/Db: multiRegion\.peerClusterArns is in ap-northeast-1 \(Asia Pacific set\), but the cluster's Region us-east-1 is in the US set/],
-    ['a cluster in a Region without multi-Region support', { witnessRegion: 'us-west-2' }, { account: '123456789012', region: 'ca-central-1' },
-      /^Stack\/Db: multiRegion is set, but the cluster's Region is not one where Aurora DSQL supports multi-Region clusters \(got "ca-central-1"\)\. Aurora DSQL peers clusters within these Region sets: US/],
+      /^Stack\/Db: multiRegion\.peerClusterArns is in ap-northeast-1 \(Asia Pacific set\), but the cluster's Region us-east-1 is in the Americas set/],
+    ['a cluster in a Region without multi-Region support', { witnessRegion: 'us-west-2' }, { account: '123456789012', region: 'sa-east-1' },
+      /^Stack\/Db: multiRegion is set, but the cluster's Region is not one where Aurora DSQL supports multi-Region clusters \(got "sa-east-1"\)\. Aurora DSQL peers clusters within these Region sets: Americas/],
   ])('%s', (_name, multiRegion, env, message) => {
     expect(() => build(multiRegion, env)).toThrow(message);
   });
@@ -192,7 +192,7 @@ describe('multi-Region inputs: what AWS would reject at deploy fails at synth', 
 
   test('...but what is known is still checked: a witness and a peer of different Region sets', () => {
     expect(() => build({ witnessRegion: 'us-west-2', peerClusterArns: ['arn:aws:dsql:eu-west-1:123456789012:cluster/abcdefghijklmnopqrstuvwxyz'] }, {}))
-      .toThrow(/multiRegion\.peerClusterArns is in eu-west-1 \(Europe set\), but the witness Region us-west-2 is in the US set/);
+      .toThrow(/multiRegion\.peerClusterArns is in eu-west-1 \(Europe set\), but the witness Region us-west-2 is in the Americas set/);
   });
 
   test('a known Region with an unknown account: only the account check is skipped, and named', () => {

@@ -15,6 +15,8 @@ import type { App } from 'aws-cdk-lib';
 import { INTEG_DIR, loadSnapshots } from './support/integ-snapshots';
 
 const captured: App[] = [];
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const RECOMMENDED_FLAGS: Record<string, unknown> = require('@aws-cdk/integ-runner/lib/recommended-feature-flags.json');
 
 jest.mock('aws-cdk-lib', () => {
   const actual = jest.requireActual('aws-cdk-lib');
@@ -23,7 +25,8 @@ jest.mock('aws-cdk-lib', () => {
       super({
         ...props,
         outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'secure-dsql-integ-assertions-')),
-        context: { ...props.context, 'aws:cdk:bundling-stacks': [] },
+        // integ-runner synthesizes with aws-cdk-lib's recommended feature flags (its own copy of them).
+        context: { ...RECOMMENDED_FLAGS, ...props.context, 'aws:cdk:bundling-stacks': [] },
       });
       captured.push(this as unknown as App);
     }
@@ -45,8 +48,16 @@ const snapshots = loadSnapshots();
 
 test.each(snapshots.map((s) => [s.name, s] as const))('%s: the assertion stacks are current', (_name, snapshot) => {
   const before = captured.length;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- run the integ script for its side effect
-  require(path.join(INTEG_DIR, snapshot.name.replace(/\.snapshot$/, '')));
+  // integ-runner synthesizes snapshots with this placeholder account (and the real one when it deploys).
+  const saved = process.env.CDK_DEFAULT_ACCOUNT;
+  process.env.CDK_DEFAULT_ACCOUNT = '12345678';
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- run the integ script for its side effect
+    require(path.join(INTEG_DIR, snapshot.name.replace(/\.snapshot$/, '')));
+  } finally {
+    if (saved === undefined) delete process.env.CDK_DEFAULT_ACCOUNT;
+    else process.env.CDK_DEFAULT_ACCOUNT = saved;
+  }
   const apps = captured.slice(before);
   expect(apps).toHaveLength(1);
   const assembly = apps[0].synth();

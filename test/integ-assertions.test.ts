@@ -192,9 +192,30 @@ class ModelledAccount {
         ? { encryptionType: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyArn: p.KmsEncryptionKey, encryptionStatus: 'ENABLED' }
         : { encryptionType: 'AWS_OWNED_KMS_KEY', encryptionStatus: 'ENABLED' },
       endpoint: snapshot.resolved[cluster.stack].getAtt(cluster.logicalId, 'Endpoint'),
+      multiRegionProperties: this.multiRegionProperties(snapshot, cluster),
     };
     // restJson1 sends timestamps as epoch seconds.
     return json(200, { ...output, creationTime: output.creationTime!.getTime() / 1000 });
+  }
+
+  /**
+   * The multi-Region properties a correct deployment reports: the template's witness, and, when a
+   * Custom::DsqlMultiRegionPeering of the snapshot peers this cluster's Region with the same witness (the
+   * peering is done by that resource, not by the cluster's template), both clusters of the pair.
+   */
+  private multiRegionProperties(snapshot: Snapshot, cluster: { stack: string; logicalId: string; properties: any }) {
+    const witnessRegion = cluster.properties.MultiRegionProperties?.WitnessRegion;
+    if (witnessRegion === undefined) return undefined;
+    const arnOf = (c: { stack: string; logicalId: string }) => snapshot.resolved[c.stack].getAtt(c.logicalId, 'ResourceArn') as string;
+    // A peering resource names its clusters by ARN, or by a cross-Region reference to the other stack's cluster.
+    const names = (r: { properties: any }, c: { stack: string; logicalId: string }) => (r.properties.ClusterArns as unknown[])
+      .some((v) => v === arnOf(c) || (typeof v === 'string' && v.includes(`FnGetAtt${c.logicalId}ResourceArn`)));
+    const peering = snapshot.testResources('Custom::DsqlMultiRegionPeering')
+      .find((r) => r.properties.WitnessRegion === witnessRegion && names(r, cluster));
+    const clusters = peering
+      ? snapshot.testResources('AWS::DSQL::Cluster').filter((c) => names(peering, c)).map(arnOf)
+      : cluster.properties.MultiRegionProperties?.Clusters ?? [];
+    return { witnessRegion, clusters };
   }
 
   private getClusterPolicy(snapshot: Snapshot, identifier: string): HttpResponseLike {

@@ -550,11 +550,12 @@ describe('bad input', () => {
     expect(() => ep.addCluster(imported)).toThrow(/Stack\/E2: addCluster\(cluster\) is in Region eu-west-1/);
   });
 
-  test('an imported cluster without a service name is refused', () => {
+  test('an imported cluster without a service name is refused when the endpoint is constructed directly (the factory looks it up)', () => {
     const s = stack();
     const cluster = SecureDsqlCluster.fromClusterIdentifier(s, 'A', ID_A);
     expect(() => new DsqlPrivateLinkEndpoint(s, 'Endpoint', { vpc: vpcOf(s), cluster })).toThrow(
-      'Stack/Endpoint: cluster has no vpcEndpointServiceName, so the endpoint does not know which service to connect to (got "Stack/A"). Import the cluster with');
+      'Stack/Endpoint: cluster has no vpcEndpointServiceName, so the endpoint does not know which service to connect to (got "Stack/A"). '
+      + 'Create the endpoint with cluster.addPrivateLinkEndpoint(id, options), which looks the service name up at deploy time, or import the cluster with');
   });
 
   test.each<[string, (vpc: ec2.Vpc) => ec2.SubnetSelection | undefined, string]>([

@@ -73,10 +73,11 @@ const DEPLOY_TIME_ONLY = 'Custom-resource function invoked only by CloudFormatio
  *
  * Call it after every grant to the handler (the grants create the role's default policy).
  */
-export function acknowledgeCustomResourceFunctions(handler: lambda.IFunction, provider: IConstruct, options: { handlerInVpc: boolean }): void {
+export function acknowledgeCustomResourceFunctions(handler: lambda.IFunction, provider: IConstruct,
+  options: { handlerInVpc: boolean; outsideVpcReason?: string; inlinePolicyReason?: string }): void {
   // The library's handler, invoked synchronously by the provider framework.
-  const outsideVpc = 'No endpoint or vpc was given: the handler connects to the cluster\'s public endpoint over the internet, '
-    + 'with TLS and an IAM token. Give `endpoint` (a DsqlPrivateLinkEndpoint) to run it in the VPC.';
+  const outsideVpc = options.outsideVpcReason ?? ('No endpoint or vpc was given: the handler connects to the cluster\'s public endpoint over the internet, '
+    + 'with TLS and an IAM token. Give `endpoint` (a DsqlPrivateLinkEndpoint) to run it in the VPC.');
   if (!options.handlerInVpc) {
     acknowledgeNagRules(handler, ['NIST.800.53.R5', 'HIPAA.Security'].map(pack => ({ id: `${pack}-LambdaInsideVPC`, reason: outsideVpc })));
     acknowledgeGuardRules(handler, ['lambda_inside_vpc_check'], `CT.LAMBDA.PR.3: ${outsideVpc}`);
@@ -91,9 +92,9 @@ export function acknowledgeCustomResourceFunctions(handler: lambda.IFunction, pr
   ]);
   const handlerPolicies = [MANAGED('AWSLambdaBasicExecutionRole')];
   if (options.handlerInVpc) handlerPolicies.push(MANAGED('AWSLambdaVPCAccessExecutionRole'));
-  acknowledgeRole(handler, handlerPolicies,
-    'The only inline statement is dsql:DbConnectAdmin on this one cluster, for this function\'s own role: it cannot be '
-    + 'attached to another identity and is deleted with the function.');
+  acknowledgeRole(handler, handlerPolicies, options.inlinePolicyReason
+    ?? ('The only inline statement is dsql:DbConnectAdmin on this one cluster, for this function\'s own role: it cannot be '
+    + 'attached to another identity and is deleted with the function.'));
 
   // aws-cdk-lib's provider framework function.
   const framework = provider.node.tryFindChild('framework-onEvent') as lambda.IFunction | undefined;

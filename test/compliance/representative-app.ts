@@ -12,6 +12,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CompliantNetwork, InsecureCanary, TEST_ENV, allowCloudWatchLogs, compliantKey } from './fixtures';
 import { constructClassesOf, ownedRoots } from './harness';
@@ -116,6 +117,30 @@ export function buildRepresentativeApp(app: App): RepresentativeApp {
       adminPrincipalArns: [`arn:aws:iam::${TEST_ENV.account}:role/platform-admin`],
     });
     used.add('DsqlPrivatePathGuardrail');
+  }
+
+  // Operations: the recommended alarms to an encrypted topic, and AWS Backup with a vault encrypted by the key.
+  if (typeof LIBRARY.DsqlRecommendedAlarms === 'function') {
+    const alarms = new sns.Topic(stack, 'OpsTopic', { masterKey: key, enforceSSL: true });
+    cluster.addRecommendedAlarms({ alarmTopic: alarms, dpuBudget: 100_000 });
+    used.add('DsqlRecommendedAlarms');
+  }
+  if (typeof LIBRARY.DsqlBackupPlan === 'function') {
+    cluster.addBackupPlan('Backup', { encryptionKey: key });
+    used.add('DsqlBackupPlan');
+  }
+
+  // A multi-Region pair, in two more stacks of the Regions of one set.
+  if (typeof LIBRARY.DsqlMultiRegionPair === 'function') {
+    const first = new Stack(app, 'RepresentativePairFirst', { env: { account: TEST_ENV.account, region: 'us-east-2' } });
+    const second = new Stack(app, 'RepresentativePairSecond', { env: { account: TEST_ENV.account, region: 'us-west-2' }, crossRegionReferences: true });
+    new LIBRARY.DsqlMultiRegionPair(first, 'Ledger', {
+      first: { stack: first, encryptionKey: compliantKey(first, 'LedgerKey', 'Encrypts the first Aurora DSQL cluster of the pair') },
+      second: { stack: second, encryptionKey: compliantKey(second, 'LedgerKey', 'Encrypts the second Aurora DSQL cluster of the pair') },
+      witnessRegion: 'us-east-1',
+      connectConditions: { blockPublicAccess: true },
+    });
+    used.add('DsqlMultiRegionPair');
   }
 
   const canary = new InsecureCanary(stack, 'InsecureCanary', { vpc });

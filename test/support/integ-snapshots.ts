@@ -105,6 +105,24 @@ export class Snapshot {
     return { dir: path.join(this.dir, source.path), handler: fn.Properties.Handler };
   }
 
+  /**
+   * aws-cdk-lib's cross-Region references: `Fn::GetAtt [<ExportsReader>, '/cdk/exports/<reader stack>/<writer
+   * stack><region>FnGetAtt<logical id><attribute><hash>']` reads the value the writer stack exported, which
+   * is that stack's attribute. False when `getAtt` is not such a reference.
+   */
+  private crossRegionReference(getAtt: unknown): any {
+    if (!Array.isArray(getAtt) || typeof getAtt[1] !== 'string') return false;
+    const m = /^\/cdk\/exports\/[^/]+\/(.+)$/.exec(getAtt[1]);
+    if (!m) return false;
+    for (const writer of Object.keys(this.templates)) {
+      if (!m[1].startsWith(writer)) continue;
+      const rest = m[1].slice(m[1].indexOf('FnGetAtt') + 'FnGetAtt'.length);
+      const logicalId = Object.keys(this.templates[writer].Resources ?? {}).find((id) => rest.startsWith(id));
+      if (logicalId) return this.resolved[writer].getAtt(logicalId, rest.slice(logicalId.length, -8));
+    }
+    throw new Error(`${this.name}: the cross-Region reference ${getAtt[1]} names no resource of a stack in the snapshot`);
+  }
+
   private importValues(value: any): any {
     if (Array.isArray(value)) return value.map((v) => this.importValues(v));
     if (value && typeof value === 'object') {
@@ -114,6 +132,8 @@ export class Snapshot {
         if (!(name in this.exports)) throw new Error(`${this.name}: Fn::ImportValue ${name} is exported by no stack`);
         return this.exports[name];
       }
+      const crossRegion = keys.length === 1 && keys[0] === 'Fn::GetAtt' && this.crossRegionReference(value['Fn::GetAtt']);
+      if (crossRegion !== false) return crossRegion;
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.importValues(v)]));
     }
     return value;

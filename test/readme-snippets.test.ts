@@ -107,9 +107,16 @@ test('the README has TypeScript examples, and each names a fixture that exists',
   }
 });
 
-test.each(snippets.map((s) => [s.line, s]))('README example at line %d synthesizes without errors', (_line, snippet) => {
+test.each(snippets.filter((s) => s.fixture !== 'app').map((s) => [s.line, s]))('README example at line %d synthesizes without errors', (_line, snippet) => {
   const stack = synthesize(snippet);
   expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+});
+
+// A whole-app example creates and synthesizes its own App: it runs without throwing (synthesis fails on an error).
+test.each(snippets.filter((s) => s.fixture === 'app').map((s) => [s.line, s]))('README app example at line %d synthesizes', (_line, snippet) => {
+  expect(snippet.source).toMatch(/\bapp\.synth\(\)/);
+  const MyStack = loadStackClass(completeSource(snippet)) as unknown as new () => unknown;
+  expect(() => new MyStack()).not.toThrow();
 });
 
 test('the first example builds what the README says it does', () => {

@@ -110,7 +110,12 @@ export interface SecureDsqlClusterProps {
   readonly connectConditions?: DsqlConnectConditions;
 }
 
-abstract class DsqlClusterBase extends Resource implements IDsqlCluster {
+/**
+ * What every Aurora DSQL cluster of this library has, created or imported: grants, factories, outputs and
+ * metrics. Exported so that every jsii language sees these methods on `SecureDsqlCluster`; use
+ * `SecureDsqlCluster` or its `from…` imports rather than extending it.
+ */
+export abstract class DsqlClusterBase extends Resource implements IDsqlCluster {
   public abstract readonly clusterIdentifier: string;
   public abstract readonly clusterArn: string;
   public abstract readonly clusterEndpoint: string;
@@ -419,6 +424,9 @@ class ImportedDsqlCluster extends DsqlClusterBase {
  * `connectConditions`.
  *
  * @resource AWS::DSQL::Cluster
+ *
+ * @example
+ * const cluster = new SecureDsqlCluster(this, 'Db', { connectConditions: { blockPublicAccess: true } });
  */
 export class SecureDsqlCluster extends DsqlClusterBase {
   /**

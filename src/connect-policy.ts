@@ -134,6 +134,15 @@ interface StatementUnit {
  * 4. the parts count against the IAM quota of managed policies per role, user or group (10, or
  *    `attachedPoliciesQuota`): with every other managed policy the app attaches to the same identity,
  *    checked once per app at synth.
+ *
+ * @example
+ * declare const cluster: IDsqlCluster;
+ * declare const role: iam.IRole;
+ * new DsqlConnectPolicy(this, 'Connect', {
+ *   clusters: [cluster],
+ *   roles: [role],
+ *   conditions: { sourceVpcIds: ['vpc-0123456789abcdef0'] },
+ * });
  */
 export class DsqlConnectPolicy extends Construct {
   /**

@@ -41,6 +41,16 @@ const CLAIMED = new WeakMap<IConstruct, Map<string, IConstruct>>();
  * and changes or drops only the roles its stack created, as an ownership record in the database proves.
  *
  * @resource Custom::DsqlDatabaseRole
+ *
+ * @example
+ * declare const cluster: SecureDsqlCluster;
+ * declare const fn: lambda.IFunction;
+ * const reader = new DsqlDatabaseRole(this, 'Reader', {
+ *   cluster: cluster,
+ *   roleName: 'app_reader',
+ *   schemaPrivileges: [{ schema: 'public', tables: [DsqlTablePrivilege.SELECT] }],
+ * });
+ * reader.grantConnect(fn);
  */
 export class DsqlDatabaseRole extends Resource implements IDsqlDatabaseRole {
   /** The name of the database role. */

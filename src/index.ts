@@ -10,7 +10,7 @@ export type { DsqlBackupPlanProps } from './backup';
 export { DsqlBackupPlan } from './backup';
 export type { DsqlClusterAttributes, DsqlClusterOutputsOptions, IDsqlCluster } from './cluster-ref';
 export type { DsqlMultiRegionOptions, SecureDsqlClusterProps } from './cluster';
-export { SecureDsqlCluster } from './cluster';
+export { DsqlClusterBase, SecureDsqlCluster } from './cluster';
 export type { DsqlConnectConditions } from './connect-conditions';
 export type { DsqlConnectPolicyProps } from './connect-policy';
 export { DsqlConnectPolicy } from './connect-policy';

@@ -45,6 +45,13 @@ export interface DsqlPrivateLinkEndpointProps extends DsqlPrivateLinkEndpointOpt
  * host name.
  *
  * @resource AWS::EC2::VPCEndpoint
+ *
+ * @example
+ * declare const vpc: ec2.IVpc;
+ * declare const cluster: SecureDsqlCluster;
+ * declare const fn: lambda.Function;
+ * const endpoint = new DsqlPrivateLinkEndpoint(this, 'Private', { vpc: vpc, cluster: cluster, allowedClients: [fn] });
+ * fn.addEnvironment('DSQL_HOST', endpoint.hostNameFor(cluster));
  */
 export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLinkEndpoint {
   /** The VPC the endpoint is in. */

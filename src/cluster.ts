@@ -3,6 +3,7 @@ import * as dsql from 'aws-cdk-lib/aws-dsql';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { registerCluster, registerGrant } from './access/registry';
 import type { DsqlClusterAttributes, DsqlClusterOutputsOptions, IDsqlCluster } from './cluster-ref';
 import type { DsqlConnectConditions } from './connect-conditions';
 // Factories only: a construct may import the constructs it creates, never the other way round.
@@ -118,6 +119,7 @@ abstract class DsqlClusterBase extends Resource implements IDsqlCluster {
           'Name each action exactly, e.g. "dsql:GetCluster" or "dsql:DbConnect" (grantConnect), never "dsql:*" or "*".');
       }
     }
+    registerGrant(this, grantee, actions);
     return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.clusterArn] });
   }
 
@@ -229,6 +231,7 @@ class ImportedDsqlCluster extends DsqlClusterBase {
     this.vpcEndpointServiceName = attrs.vpcEndpointServiceName;
     this.clusterPrivateEndpoint = attrs.vpcEndpointServiceName ? privateHostName(idValue, attrs.vpcEndpointServiceName) : undefined;
     this.connectConditions = attrs.connectConditions;
+    registerCluster(this);
   }
 
   public addToResourcePolicy(_statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
@@ -338,6 +341,7 @@ export class SecureDsqlCluster extends DsqlClusterBase {
     this.clusterPrivateEndpoint = this.cfnCluster.attrVpcEndpoint;
 
     this.node.addValidation({ validate: () => this.validatePolicy() });
+    registerCluster(this);
   }
 
   /**

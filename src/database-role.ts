@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { registerDatabaseRole, registerDatabaseRoleHandler } from './access/registry';
 import type { IDsqlCluster } from './cluster-ref';
 import { DsqlDatabaseRoleOptions, DsqlSchemaPrivileges, DsqlTablePrivilege, IDsqlDatabaseRole } from './database-role-ref';
 import type { IDsqlConnectionEndpoint } from './endpoint-ref';
@@ -92,6 +93,8 @@ export class DsqlDatabaseRole extends Resource implements IDsqlDatabaseRole {
       securityGroups: vpc ? (props.securityGroups ?? [ownGroup!]) : undefined,
     });
     this.cluster.grantConnectAdmin(this.handlerFunction);
+    registerDatabaseRoleHandler(this, this.cluster, this.handlerFunction, endpoint);
+    registerDatabaseRole(this, this.cluster, props.principals ?? [], props.principalArns ?? []);
     // The handler must connect: admit its role where principal allow-lists would otherwise deny it.
     const handlerRoleArn = this.handlerFunction.role!.roleArn;
     const reason = 'the handler of a DsqlDatabaseRole, which must connect as admin';

@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, Lazy, Resource, Stack, Token } from 'aws-cdk-li
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { registerPrivateLinkEndpoint } from './access/registry';
 import type { IDsqlCluster } from './cluster-ref';
 import type { DsqlNetworkAclOptions, DsqlPrivateLinkEndpointOptions, IDsqlPrivateLinkEndpoint } from './endpoint-ref';
 import { PrincipalAllowList } from './private/allow-list';
@@ -135,6 +136,7 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
     }
 
     this.node.addValidation({ validate: () => this.validate() });
+    registerPrivateLinkEndpoint(this);
   }
 
   /**

@@ -112,18 +112,26 @@ export function runChecks(collected: Collected, verdicts: ClusterVerdict[]): Fin
     if (!never) return;
     const summary = v.routes.map(routeSummary);
     const reasons = v.routes.flatMap((r) => r.reasons.filter((x) => !x.includes('is not known')));
+    const layers = [...new Set(v.routes.flatMap((r) => r.deniedBy))];
     if (v.client.kinds.includes('database-role-handler')) {
-      const owner = v.client.declaredBy[0];
-      error(owner, v.routes[0].deniedBy[0] ?? 'placement', 'handler-unreachable', 'handler', summary,
-        `cannot reach cluster ${cv.cluster.path} on any route (${reasons.join('; ')}), so the deployment would fail when the custom resource connects`,
-        `The handler ${v.client.path} must connect as admin: ${fixFor(v.routes)}. For a cluster reachable only privately, give endpoint (cluster.addPrivateLinkEndpoint(...)).`);
+      const owner = v.client.handlerOwner ?? v.client.declaredBy[0];
+      findings.push({
+        level: 'error',
+        id: 'handler-unreachable',
+        path: owner,
+        layer: layers[0] ?? 'placement',
+        construct: collected.constructs.get(owner),
+        message: formatFailure(owner, 'handler', summary,
+          `cannot reach cluster ${cv.cluster.path} on any route (${reasons.join('; ')}), so the deployment would fail when the custom resource connects`,
+          `Layer: ${layers.join(', ')}. The handler ${v.client.path} must connect as admin: ${fixFor(v.routes)}. `
+          + 'For a cluster reachable only privately, give endpoint (cluster.addPrivateLinkEndpoint(...)).'),
+      });
       return;
     }
     const construct = collected.constructs.get(v.client.path) ?? collected.constructs.get(v.client.declaredBy[0]);
-    const layers = [...new Set(v.routes.flatMap((r) => r.deniedBy))];
     warning(construct, v.client.path, layers[0] ?? 'placement', WARNINGS.clientCannotConnect,
       `${v.client.path} is declared to connect to ${cv.cluster.path} (${v.client.kinds.join(', ')}, by ${v.client.declaredBy.join(', ')}) `
-      + `but cannot on any route: ${summary.join('; ')}. ${reasons.join(' ')} Layers: ${layers.join(', ')}. Fix: ${fixFor(v.routes)}.`);
+      + `but cannot on any route: ${summary.join('; ')}. Why: ${reasons.join('; ')}. Layers: ${layers.join(', ')}. Fix: ${fixFor(v.routes)}.`);
   }
 
   // Policies: which ones are read by which check.

@@ -972,6 +972,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
         actions: [...new Set([...existing.actions, ...actions])],
         declaredBy: [...new Set([...existing.declaredBy, declaredBy])],
         unmodeledEndpoints: unmodeled ? [...new Set([...(existing.unmodeledEndpoints ?? []), unmodeled])] : existing.unmodeledEndpoints,
+        handlerOwner: existing.handlerOwner ?? (kind === 'database-role-handler' ? declaredBy : undefined),
       };
       clients.set(key, merged);
       return;
@@ -984,6 +985,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
       actions: [...new Set(actions)],
       declaredBy: [declaredBy],
       unmodeledEndpoints: unmodeled ? [unmodeled] : undefined,
+      handlerOwner: kind === 'database-role-handler' ? declaredBy : undefined,
     });
     if (resolved.construct) constructs.set(resolved.path, resolved.construct);
   };
@@ -1081,6 +1083,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     addClient(g.cluster, resolveGrantee(g.grantee), 'grantee', actions, g.cluster.node.path);
   }
   for (const h of registry.handlers) {
+    constructs.set(h.role.node.path, h.role);
     const e = h.endpoint;
     const modeled = !e || endpoints.some((x) => x.path === e.node.path || x.cfn.node.path.startsWith(`${e.node.path}/`));
     addClient(h.cluster, resolveGrantee(h.handler), 'database-role-handler', ['dsql:DbConnectAdmin'], h.role.node.path, modeled ? undefined : e.node.path);

@@ -75,6 +75,8 @@ export interface ClientInfo {
   /** Its permissions boundary, when it has one. */
   readonly boundary?: Policy;
   readonly placement: Placement;
+  /** For the database-role handler: the construct that owns it (named by the error when it cannot connect). */
+  readonly handlerOwner?: string;
   /** Connection endpoints it uses that the model cannot see (not an interface endpoint of the app). */
   readonly unmodeledEndpoints?: string[];
 }

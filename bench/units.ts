@@ -84,7 +84,7 @@ export function handUnit(shared: Shared, i: number): void {
     privateDnsEnabled: true,
     open: false,
     securityGroups: [sg],
-    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
   });
 
   new iam.ManagedPolicy(stack, `Connect${i}`, {

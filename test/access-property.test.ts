@@ -99,7 +99,7 @@ function build(c: Composition) {
     const principals = pick(e.principals);
     // A subnet has one ACL: an ACL group already claimed (or the clients' own ACL) is left out.
     const acl = e.acl?.filter((g) => !usedAclGroups.has(e.group) && g !== e.group);
-    const withAcl = acl && acl.length > 0 && !usedAclGroups.has(e.group) && !(c.clientAclDropsReturn && e.group === 'app');
+    const withAcl = acl !== undefined && acl.length > 0 && !usedAclGroups.has(e.group);
     if (withAcl) usedAclGroups.add(e.group);
     const endpoint = new DsqlPrivateLinkEndpoint(stack, `Endpoint${i}`, {
       vpc,

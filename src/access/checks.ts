@@ -235,7 +235,7 @@ export function runChecks(collected: Collected, verdicts: ClusterVerdict[]): Fin
       for (const str of strs) for (const p of str) if (typeof p !== 'string') holes.add(p.id);
     }
     for (const e of collected.endpoints) {
-      if (e.stackPath !== c.stackPath || !holes.has(`${e.stackPath}/${e.cfn.stack.resolve(e.cfn.logicalId)}`)) continue;
+      if (e.stackPath !== c.stackPath || !holes.has(e.holeId)) continue;
       if (![...e.refersTo].some((id) => id.startsWith(`${c.selfId}#`))) continue;
       error(c.info.path, 'dependency', 'policy-endpoint-cycle', 'resource policy', e.path,
         `names the interface endpoint ${e.path}, which itself is created from this cluster's service name: the cluster would depend on the endpoint and the endpoint on the cluster, a cycle CloudFormation rejects`,
@@ -278,12 +278,18 @@ export function runChecks(collected: Collected, verdicts: ClusterVerdict[]): Fin
   }
 
   // Security-group rules anywhere in the app that open a library endpoint beyond private ranges.
+  const ingressByGroup = new Map<string, Array<Collected['securityGroupRules'][number]>>();
+  for (const x of collected.securityGroupRules) {
+    if (!x.ingress) continue;
+    const list = ingressByGroup.get(x.group) ?? [];
+    list.push(x);
+    ingressByGroup.set(x.group, list);
+  }
   for (const e of collected.endpoints) {
     if (!e.library || e.management) continue;
     const ownGroup = (e.library as unknown as { securityGroup?: IConstruct }).securityGroup;
     for (const id of e.securityGroups) {
-      for (const x of collected.securityGroupRules) {
-        if (!x.ingress || x.group !== keyOf(id)) continue;
+      for (const x of ingressByGroup.get(keyOf(id)) ?? []) {
         const under = ownGroup && (x.inlineOf === ownGroup || x.construct.node.path.startsWith(`${ownGroup.node.path}/`));
         if (under) continue; // the endpoint's own validation reports these
         if (x.rule.cidrUnknown) {

@@ -10,7 +10,7 @@
  * (`./values`): a `Ref` to a VPC becomes `vpc-<hole>`, a cluster ARN `arn:<partition>:dsql:<region>:
  * <account>:cluster/<hole>`. Property overrides (`addPropertyOverride`) are not read.
  */
-import { CfnElement, CfnOutput, CfnParameter, CfnResource, Stack, Stage, Token } from 'aws-cdk-lib';
+import { CfnElement, CfnOutput, CfnParameter, CfnResource, IResolvable, Intrinsic, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import type { IDsqlCluster } from '../cluster-ref';
@@ -98,6 +98,8 @@ export interface CollectedEndpoint {
   readonly library?: IConstruct;
   readonly securityGroups: Str[];
   readonly stackPath: string;
+  /** The id of the hole its `Ref` is (`<stack>/<logicalId>`). */
+  readonly holeId: string;
   /** Ids of every hole in its properties. */
   readonly refersTo: Set<string>;
 }
@@ -127,6 +129,21 @@ interface Entity {
   readonly path: string;
 }
 
+/**
+ * A reference to a resource attribute (`Ref`, `Fn::GetAtt`) or a pseudo parameter, read straight from the
+ * token instead of resolved (resolving in the consuming stack would turn a cross-stack reference into an
+ * import; the target is what matters).
+ */
+class RefMarker {
+  constructor(public readonly ctx: StackCtx, public readonly attr: string, public readonly target?: CfnResource) {}
+}
+
+/** The brand of aws-cdk-lib's property boxes (`Symbol.for`, so the same in every copy of aws-cdk-lib). */
+const BOX = Symbol.for('@aws-cdk/core.Box');
+
+/** Placeholders for tokens inside a string, and for intrinsics inside a JSON text. */
+const PLACEHOLDER = /\uE000(\d+)\uE001/g;
+
 class Reader {
   public readonly resources: CfnResource[] = [];
   public readonly byType = new Map<string, CfnResource[]>();
@@ -136,6 +153,9 @@ class Reader {
   private readonly ctxs = new Map<Stack, StackCtx>();
   private exports?: Map<string, { ctx: StackCtx; output: CfnOutput }>;
   private readonly lidCache = new Map<CfnElement, string>();
+  private readonly paths = new Map<IConstruct, string>();
+  private readonly strings = new Map<Stack, Map<string, unknown>>();
+  private readonly props = new Map<CfnResource, Map<string, unknown>>();
 
   constructor(root: Stage) {
     const visit = (c: IConstruct) => {
@@ -160,6 +180,13 @@ class Reader {
     for (const child of root.node.children) {
       if (!Stage.isStage(child)) visit(child);
     }
+  }
+
+  /** `node.path`, computed once per construct (aws-cdk-lib builds the string on every call). */
+  public path(c: IConstruct): string {
+    let p = this.paths.get(c);
+    if (p === undefined) this.paths.set(c, p = c.node.path);
+    return p;
   }
 
   public of(type: string): CfnResource[] {
@@ -187,14 +214,89 @@ class Reader {
     return id;
   }
 
+  /**
+   * A value as CloudFormation will see it, read cheaply: literals as they are, references to resources as
+   * markers of their target, policy documents rendered without their post-processing (statement merging,
+   * which does not change what they mean), and any other token resolved the usual way (`Stack.resolve`).
+   */
   public resolve(scope: IConstruct, value: unknown): any {
-    if (value === undefined) return undefined;
-    return Stack.of(scope).resolve(value);
+    if (value === undefined || value === null) return value;
+    const t = typeof value;
+    if (t === 'number' || t === 'boolean') return value;
+    if (t === 'string') return this.resolveString(scope, value as string);
+    if (Array.isArray(value)) {
+      if (Token.isUnresolved(value)) return this.resolveToken(scope, Tokenization.reverseList(value)!);
+      return value.map((x) => this.resolve(scope, x));
+    }
+    if (value instanceof RefMarker) return value;
+    if (Tokenization.isResolvable(value)) return this.resolveToken(scope, value);
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(value as object)) out[k] = this.resolve(scope, x);
+    return out;
   }
 
-  /** A property of an L1, resolved. */
+  private resolveToken(scope: IConstruct, token: IResolvable): any {
+    if (token instanceof Reference) {
+      const target = token.target;
+      if (CfnResource.isCfnResource(target)) return new RefMarker(this.ctx(target), token.displayName, target);
+      if (token.displayName.startsWith('AWS::')) return new RefMarker(this.ctx(target), token.displayName);
+    }
+    if (token instanceof iam.PolicyDocument) return this.resolve(scope, token.toJSON());
+    // aws-cdk-lib's mutable property boxes resolve to their current value, without a context.
+    if ((token as unknown as Record<symbol, unknown>)[BOX] === true) return this.resolve(scope, token.resolve(undefined as never));
+    if (Object.getPrototypeOf(token) === Intrinsic.prototype) return this.resolve(scope, (token as Intrinsic).resolve(undefined as never));
+    return Stack.of(scope).resolve(token);
+  }
+
+  /** A string with tokens, resolved once per stack (the same token string resolves the same way in a stack). */
+  private resolveString(scope: IConstruct, s: string): any {
+    if (!Token.isUnresolved(s)) return s;
+    const stack = Stack.of(scope);
+    let cache = this.strings.get(stack);
+    if (!cache) this.strings.set(stack, cache = new Map());
+    if (cache.has(s)) return cache.get(s);
+    const value = this.resolveTokens(scope, s);
+    cache.set(s, value);
+    return value;
+  }
+
+  private resolveTokens(scope: IConstruct, s: string): any {
+    const tokens: IResolvable[] = [];
+    const text: string = Tokenization.reverseString(s).mapTokens({
+      mapToken: (t) => {
+        tokens.push(t);
+        return `\uE000${tokens.length - 1}\uE001`;
+      },
+    }).join({ join: (a, b) => `${a ?? ''}${b ?? ''}` });
+    const parts: unknown[] = [];
+    let last = 0;
+    for (const m of text.matchAll(PLACEHOLDER)) {
+      if ((m.index ?? 0) > last) parts.push(text.slice(last, m.index));
+      parts.push(this.resolveToken(scope, tokens[Number(m[1])]));
+      last = (m.index ?? 0) + m[0].length;
+    }
+    if (last < text.length) parts.push(text.slice(last));
+    return parts.length === 1 ? parts[0] : { 'Fn::Join': ['', parts] };
+  }
+
+  /** A property of an L1, resolved (once). */
   public prop(cfn: CfnResource, name: string): any {
-    return this.resolve(cfn, (cfn as unknown as Record<string, unknown>)[name]);
+    let cache = this.props.get(cfn);
+    if (!cache) this.props.set(cfn, cache = new Map());
+    if (cache.has(name)) return cache.get(name);
+    const value = this.resolve(cfn, (cfn as unknown as Record<string, unknown>)[name]);
+    cache.set(name, value);
+    return value;
+  }
+
+  /** The `Ref` of a resource, as a symbolic string. */
+  public selfRef(cfn: CfnResource): Str {
+    return this.ref(this.ctx(cfn), '', cfn)!;
+  }
+
+  /** An attribute of a resource, as a symbolic string. */
+  public selfAtt(cfn: CfnResource, attr: string): Str {
+    return this.getAtt(this.ctx(cfn), '', attr, cfn);
   }
 
   private resource(ctx: StackCtx, lid: string): CfnResource | undefined {
@@ -240,11 +342,12 @@ class Reader {
   public region(ctx: StackCtx): Str { return this.pseudo(ctx, 'AWS::Region')!; }
   public account(ctx: StackCtx): Str { return this.pseudo(ctx, 'AWS::AccountId')!; }
 
-  private ref(ctx: StackCtx, name: string): Str | undefined {
-    const pseudo = this.pseudo(ctx, name);
+  private ref(ctx: StackCtx, name: string, known?: CfnResource): Str | undefined {
+    const pseudo = known ? undefined : this.pseudo(ctx, name);
     if (pseudo !== undefined) return pseudo === null ? undefined : pseudo;
-    const r = this.resource(ctx, name);
-    const id = `${ctx.sid}/${name}`;
+    const r = known ?? this.resource(ctx, name);
+    // Holes are named by construct path (unique in the app), so that no logical id has to be computed.
+    const id = r ? this.path(r) : `${ctx.sid}/${name}`;
     if (!r) return this.isParam(ctx, name) ? [hole(`${ctx.sid}/parameter/${name}`, undefined, true)] : [hole(id)];
     const type = r.cfnResourceType;
     const prefix = REF_PREFIX[type];
@@ -263,9 +366,9 @@ class Reader {
     return given ?? [hole(`${id}#name`, kind)];
   }
 
-  private getAtt(ctx: StackCtx, lid: string, attr: string): Str {
-    const r = this.resource(ctx, lid);
-    const id = `${ctx.sid}/${lid}`;
+  private getAtt(ctx: StackCtx, lid: string, attr: string, known?: CfnResource): Str {
+    const r = known ?? this.resource(ctx, lid);
+    const id = r ? this.path(r) : `${ctx.sid}/${lid}`;
     const type = r?.cfnResourceType;
     const p = this.partition(ctx);
     const region = this.region(ctx);
@@ -284,9 +387,9 @@ class Reader {
     if (r && attr === 'Arn' && (type === 'AWS::IAM::Role' || type === 'AWS::IAM::User' || type === 'AWS::IAM::Group')) {
       const kind = type === 'AWS::IAM::Role' ? 'role' : type === 'AWS::IAM::User' ? 'user' : 'group';
       const path = literal(this.str(ctx, this.prop(r, 'path')) ?? lit('/')) ?? '/';
-      return concat('arn:', p, ':iam::', account, `:${kind}`, path, this.ref(ctx, lid)!);
+      return concat('arn:', p, ':iam::', account, `:${kind}`, path, this.ref(ctx, lid, r)!);
     }
-    if (type === 'AWS::EC2::SecurityGroup' && attr === 'GroupId') return this.ref(ctx, lid)!;
+    if (type === 'AWS::EC2::SecurityGroup' && attr === 'GroupId') return this.ref(ctx, lid, r)!;
     if (type === 'AWS::EC2::VPC' && attr === 'CidrBlock') {
       const cidr = this.str(ctx, this.prop(r!, 'cidrBlock'));
       if (cidr) return cidr;
@@ -314,6 +417,10 @@ class Reader {
   /** A resolved value as a symbolic string; undefined when it is not a string (or AWS::NoValue). */
   public str(ctx: StackCtx, v: unknown): Str | undefined {
     if (v === undefined || v === null) return undefined;
+    if (v instanceof RefMarker) {
+      if (!v.target) return this.pseudo(v.ctx, v.attr) ?? [hole(`${v.attr}@${v.ctx.sid}`)];
+      return v.attr === 'Ref' ? this.ref(v.ctx, '', v.target) : this.getAtt(v.ctx, '', v.attr, v.target);
+    }
     if (typeof v === 'string') return lit(v);
     if (typeof v === 'number' || typeof v === 'boolean') return lit(String(v));
     if (Array.isArray(v) || typeof v !== 'object') return undefined;
@@ -419,8 +526,6 @@ function asArray(v: unknown): unknown[] | undefined {
   return Array.isArray(v) ? v : [v];
 }
 
-/** Placeholders for intrinsics inside a JSON text (CDK's `toJsonString` renders them as Fn::Join). */
-const PLACEHOLDER = /\uE000(\d+)\uE001/g;
 
 function jsonWithIntrinsics(resolved: unknown): unknown {
   if (typeof resolved === 'string') {
@@ -470,7 +575,7 @@ function jsonWithIntrinsics(resolved: unknown): unknown {
 export function collect(root: Stage, registry: AccessRegistry): Collected {
   const r = new Reader(root);
   const constructs = new Map<string, IConstruct>();
-  const parentPath = (c: IConstruct) => (c.node.scope ?? c).node.path;
+  const parentPath = (c: IConstruct) => r.path(c.node.scope ?? c);
 
   // ---- policies ----------------------------------------------------------------------------------------
   const parsePrincipal = (ctx: StackCtx, p: unknown): PrincipalSpec | undefined => {
@@ -529,9 +634,8 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
   for (const [type, kind] of [['AWS::IAM::Role', 'role'], ['AWS::IAM::User', 'user'], ['AWS::IAM::Group', 'group']] as const) {
     for (const cfn of r.of(type)) {
       const ctx = r.ctx(cfn);
-      const lid = r.lid(cfn);
-      const arn = r.str(ctx, { 'Fn::GetAtt': [lid, 'Arn'] })!;
-      const name = r.str(ctx, { Ref: lid })!;
+      const arn = r.selfAtt(cfn, 'Arn');
+      const name = r.selfRef(cfn);
       const e: Entity = { kind, cfn, ctx, arn, name, path: parentPath(cfn) };
       entities.set(keyOf(arn), e);
       entityByName.set(`${kind}:${keyOf(name)}`, e);
@@ -574,7 +678,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
       attach('role', roles, lazy);
       attach('user', users, lazy);
       attach('group', groups, lazy);
-      if (type === 'AWS::IAM::ManagedPolicy') managedByArn.set(keyOf(r.str(ctx, { Ref: r.lid(cfn) })!), lazy);
+      if (type === 'AWS::IAM::ManagedPolicy') managedByArn.set(keyOf(r.selfRef(cfn)), lazy);
     }
   }
   const userGroups = new Map<string, Str[]>(); // user name key → group names
@@ -648,7 +752,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
   };
   for (const cfn of r.of('AWS::EC2::SecurityGroup')) {
     const ctx = r.ctx(cfn);
-    const id = r.str(ctx, { Ref: r.lid(cfn) })!;
+    const id = r.selfRef(cfn);
     const g = groupFor(id, parentPath(cfn), true);
     const owner = cfn.node.scope ?? cfn;
     const ingress = asArray(r.prop(cfn, 'securityGroupIngress')) ?? [];
@@ -704,16 +808,13 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     aclEntries.set(key, list);
   }
   for (const cfn of r.of('AWS::EC2::NetworkAcl')) {
-    const ctx = r.ctx(cfn);
-    const key = keyOf(r.str(ctx, { Ref: r.lid(cfn) })!);
+    const key = keyOf(r.selfRef(cfn));
     acls.set(key, { key, path: parentPath(cfn), entries: aclEntries.get(key) ?? [], known: true });
   }
   const vpcs = new Map<string, { path: string; defaultAcl: string }>();
   for (const cfn of r.of('AWS::EC2::VPC')) {
-    const ctx = r.ctx(cfn);
-    const lid = r.lid(cfn);
-    const vpcKey = keyOf(r.str(ctx, { Ref: lid })!);
-    const aclKey = keyOf(r.str(ctx, { 'Fn::GetAtt': [lid, 'DefaultNetworkAcl'] })!);
+    const vpcKey = keyOf(r.selfRef(cfn));
+    const aclKey = keyOf(r.selfAtt(cfn, 'DefaultNetworkAcl'));
     vpcs.set(vpcKey, { path: parentPath(cfn), defaultAcl: aclKey });
     acls.set(aclKey, defaultAcl(aclKey, `the default network ACL of ${parentPath(cfn)}`, aclEntries.get(aclKey) ?? []));
   }
@@ -737,7 +838,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     const ctx = r.ctx(cfn);
     const subnet = r.str(ctx, r.prop(cfn, 'subnetId'));
     const privateNat = String(r.prop(cfn, 'connectivityType') ?? 'public') === 'private';
-    if (subnet && !privateNat) natSubnet.set(keyOf(r.str(ctx, { Ref: r.lid(cfn) })!), keyOf(subnet));
+    if (subnet && !privateNat) natSubnet.set(keyOf(r.selfRef(cfn)), keyOf(subnet));
   }
   const defaultRoute = new Map<string, { nat?: string; igw: boolean; other: boolean }>();
   for (const cfn of r.of('AWS::EC2::Route')) {
@@ -764,7 +865,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
   const subnets = new Map<string, SubnetInfo>();
   for (const cfn of r.of('AWS::EC2::Subnet')) {
     const ctx = r.ctx(cfn);
-    const key = keyOf(r.str(ctx, { Ref: r.lid(cfn) })!);
+    const key = keyOf(r.selfRef(cfn));
     const vpc = r.str(ctx, r.prop(cfn, 'vpcId'));
     const cidrS = r.str(ctx, r.prop(cfn, 'cidrBlock'));
     const table = tableOfSubnet.get(key);
@@ -847,12 +948,19 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
   }
   for (const cfn of r.of('AWS::DSQL::Cluster')) {
     const ctx = r.ctx(cfn);
-    const lid = r.lid(cfn);
     const owner = registered.get(cfn);
     const path = owner ? owner.node.path : parentPath(cfn);
-    const arn = r.str(ctx, { 'Fn::GetAtt': [lid, 'ResourceArn'] })!;
-    const doc = jsonWithIntrinsics(r.prop(cfn, 'policyDocument'));
-    const policy = doc === undefined ? undefined : parsePolicy(ctx, doc, path);
+    const arn = r.selfAtt(cfn, 'ResourceArn');
+    const own = (owner as unknown as { resourcePolicy?: unknown } | undefined)?.resourcePolicy;
+    const rawPolicy = (cfn as unknown as { policyDocument?: unknown }).policyDocument;
+    let policy: Policy | undefined;
+    if (own instanceof iam.PolicyDocument && Token.isUnresolved(rawPolicy)) {
+      // The library's cluster renders this document into the L1's PolicyDocument (as a JSON string).
+      policy = own.isEmpty ? undefined : parsePolicy(ctx, r.resolve(cfn, own), path);
+    } else if (rawPolicy !== undefined) {
+      const doc = jsonWithIntrinsics(r.prop(cfn, 'policyDocument'));
+      policy = doc === undefined ? { name: path, statements: [], unknown: true } : parsePolicy(ctx, doc, path);
+    }
     const info: ClusterInfo = {
       key: keyOf(arn),
       path,
@@ -861,9 +969,9 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
       imported: false,
       policyKnown: true,
       policy,
-      serviceName: r.str(ctx, { 'Fn::GetAtt': [lid, 'VpcEndpointServiceName'] }),
+      serviceName: r.selfAtt(cfn, 'VpcEndpointServiceName'),
     };
-    const collected = { info, construct: owner ?? cfn.node.scope ?? cfn, cfn, selfId: `${ctx.sid}/${lid}`, stackPath: ctx.sid, declared: owner };
+    const collected = { info, construct: owner ?? cfn.node.scope ?? cfn, cfn, selfId: cfn.node.path, stackPath: ctx.sid, declared: owner };
     clusters.push(collected);
     clusterByArn.set(info.key, collected);
     constructs.set(path, collected.construct);
@@ -920,7 +1028,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     const path = library && !management ? library.node.path : parentPath(cfn);
     const policy = r.prop(cfn, 'policyDocument');
     const parsed = policy === undefined ? undefined : parsePolicy(ctx, jsonWithIntrinsics(policy), path);
-    const id = r.str(ctx, { Ref: r.lid(cfn) })!;
+    const id = r.selfRef(cfn);
     const sgs = r.list(ctx, r.prop(cfn, 'securityGroupIds')) ?? [];
     const subnetIds = (r.list(ctx, r.prop(cfn, 'subnetIds')) ?? []).map(subnetKey);
     const refersTo = new Set<string>();
@@ -936,6 +1044,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
       library,
       securityGroups: sgs,
       stackPath: ctx.sid,
+      holeId: cfn.node.path,
       refersTo,
     });
     constructs.set(path, library ?? cfn.node.scope ?? cfn);
@@ -954,9 +1063,10 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
 
   // ---- clients ------------------------------------------------------------------------------------------
   const clients = new Map<string, ClientInfo>();
+  const clusterByCfn = new Map(clusters.filter((x) => x.cfn).map((x) => [x.cfn!, x]));
   const clusterInfo = (c: IDsqlCluster): CollectedCluster | undefined => {
     const cfn = c.node.defaultChild;
-    if (cfn && CfnResource.isCfnResource(cfn)) return clusters.find((x) => x.cfn === cfn);
+    if (cfn && CfnResource.isCfnResource(cfn)) return clusterByCfn.get(cfn);
     return clusterByArn.get(keyOf(r.str(r.ctx(c), r.resolve(c, c.clusterArn))!));
   };
   const addClient = (cluster: IDsqlCluster, resolved: ResolvedClient, kind: ClientKind, actions: string[], declaredBy: string,

@@ -12,7 +12,7 @@
  * Whatever the model cannot decide (an unknown value, an operator it does not evaluate) is `undefined`,
  * which can never become an Allow.
  */
-import { Str, Tri, globMatch, literal, strEquals } from './values';
+import { Str, Tri, globMatch, keyOf, literal, strEquals } from './values';
 import { mergeCidrs, parseCidr } from '../private/cidr';
 
 export interface Condition {
@@ -280,13 +280,14 @@ export function evaluatePolicies(policies: readonly Policy[], req: Request, with
   let allow: Tri = false;
   let deny: Tri = false;
   const denying: string[] = [];
+  const resource = shapeOf(req.resource);
   for (const policy of policies) {
     if (policy.unknown) {
       allow = Tri.or(allow, undefined);
       deny = Tri.or(deny, undefined);
       continue;
     }
-    policy.statements.forEach((s, i) => {
+    for (const [s, i] of candidates(policy, resource)) {
       const applies = statementApplies(s, req, withPrincipal);
       if (s.effect === 'Allow') {
         allow = Tri.or(allow, applies);
@@ -294,9 +295,90 @@ export function evaluatePolicies(policies: readonly Policy[], req: Request, with
         deny = Tri.or(deny, applies);
         if (applies === true) denying.push(`${policy.name}#${s.sid ?? i}`);
       }
-    });
+    }
   }
   return { allow, deny, denyingStatements: denying };
+}
+
+/**
+ * The shape of a value without wildcards that has at least one hole of a known kind: its literal parts,
+ * the kinds of such holes and the ids of the others. Two values of one shape and different keys differ
+ * only in holes of one kind with different ids, so they are certainly different (`strEquals` says the
+ * same): the statements on other resources of the same shape can be skipped without evaluating them.
+ */
+interface Shape {
+  readonly signature: string;
+  readonly key: string;
+}
+
+function shapeOf(s: Str): Shape | undefined {
+  let kinded = false;
+  const signature: string[] = [];
+  for (const p of s) {
+    if (typeof p === 'string') {
+      if (p.includes('*') || p.includes('?')) return undefined;
+      signature.push(JSON.stringify(p));
+    } else if (p.kind !== undefined) {
+      kinded = true;
+      signature.push(`<${p.kind}>`);
+    } else {
+      signature.push(`<=${p.id}>`);
+    }
+  }
+  return kinded ? { signature: signature.join('+'), key: keyOf(s) } : undefined;
+}
+
+interface PolicyIndex {
+  /** Statements that must always be evaluated. */
+  readonly generic: Array<[Statement, number]>;
+  /** Statements on resources of one shape, by shape and by resource key. */
+  readonly byShape: Map<string, Map<string, Array<[Statement, number]>>>;
+}
+
+const INDEXES = new WeakMap<Policy, PolicyIndex>();
+
+function indexOf(policy: Policy): PolicyIndex {
+  let index = INDEXES.get(policy);
+  if (index) return index;
+  index = { generic: [], byShape: new Map() };
+  policy.statements.forEach((s, i) => {
+    const shapes = s.resources && !s.notResources ? s.resources.map(shapeOf) : [undefined];
+    if (shapes.length === 0 || shapes.some((x) => x === undefined)) {
+      index!.generic.push([s, i]);
+      return;
+    }
+    for (const shape of shapes as Shape[]) {
+      let byKey = index!.byShape.get(shape.signature);
+      if (!byKey) index!.byShape.set(shape.signature, byKey = new Map());
+      const list = byKey.get(shape.key) ?? [];
+      if (!list.some(([x]) => x === s)) list.push([s, i]);
+      byKey.set(shape.key, list);
+    }
+  });
+  INDEXES.set(policy, index);
+  return index;
+}
+
+/** The statements of `policy` that may apply to a request on `resource`, in policy order. */
+const NONE: Array<[Statement, number]> = [];
+
+function candidates(policy: Policy, resource: Shape | undefined): Array<[Statement, number]> {
+  const index = indexOf(policy);
+  if (index.byShape.size === 0) return index.generic;
+  if (resource && index.byShape.size === 1 && index.generic.length === 0) {
+    const byKey = index.byShape.get(resource.signature);
+    if (byKey) return byKey.get(resource.key) ?? NONE;
+  }
+  const out = new Map<Statement, number>();
+  for (const [s, i] of index.generic) out.set(s, i);
+  for (const [signature, byKey] of index.byShape) {
+    if (resource && signature === resource.signature) {
+      for (const [s, i] of byKey.get(resource.key) ?? []) out.set(s, i);
+    } else {
+      for (const list of byKey.values()) for (const [s, i] of list) out.set(s, i);
+    }
+  }
+  return [...out.entries()].sort((a, b) => a[1] - b[1]);
 }
 
 /** The context of a request over the public endpoint: `aws:SourceIp` only, from an unknown public address. */

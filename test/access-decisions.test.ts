@@ -360,3 +360,32 @@ describe('what the model cannot know stays unknown', () => {
     expect(routeOf(report, cluster.node.path, a.node.path, 'internet').deniedBy).toEqual(['cluster-policy']);
   });
 });
+
+describe('across stacks and environments', () => {
+  test('17. a cluster in one stack, its endpoint and clients in another (cross-stack references)', () => {
+    const app = new App();
+    const data = new Stack(app, 'Data', { env: ENV });
+    const apps = new Stack(app, 'Apps', { env: ENV });
+    const vpc = new ec2.Vpc(apps, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'app', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const cluster = new SecureDsqlCluster(data, 'Db', { connectConditions: { blockPublicAccess: true } });
+    const a = fn(apps, 'A', vpc);
+    const b = fn(apps, 'B', vpc);
+    const endpoint = new DsqlPrivateLinkEndpoint(apps, 'Private', { vpc, cluster, allowedClients: [a] });
+    cluster.grantConnect(a);
+    cluster.grantConnect(b);
+    const report = synthReport(app);
+    expect(routeOf(report, 'Data/Db', 'Apps/A', endpoint.node.path)).toMatchObject({ allowed: true, unknown: false });
+    expect(routeOf(report, 'Data/Db', 'Apps/B', endpoint.node.path).deniedBy).toEqual(['security-group']);
+    expect(routeOf(report, 'Data/Db', 'Apps/A', 'internet').deniedBy).toEqual(['cluster-policy', 'placement']);
+  });
+
+  test('18. environment-agnostic stacks: a role of the same stack is still judged; the account is compared symbolically', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Agnostic');
+    const cluster = new SecureDsqlCluster(stack, 'Db');
+    const a = fn(stack, 'A');
+    cluster.grantConnect(a);
+    const report = synthReport(app);
+    expect(routeOf(report, 'Agnostic/Db', 'Agnostic/A', 'internet')).toMatchObject({ allowed: true });
+  });
+});

@@ -18,7 +18,7 @@ import type { AccessRegistry } from './declarations';
 import { Condition, Policy, PrincipalRef, PrincipalSpec, Statement } from './iam';
 import { AccessModel, ClientInfo, ClientKind, ClusterInfo, EndpointInfo, Placement, SubnetInfo } from './model';
 import { Acl, AclEntry, SecurityGroup, SgRule, defaultAcl } from './network';
-import { Str, Tri, concat, hole, keyOf, lit, literal, strEquals } from './values';
+import { Str, Tri, concat, hole, keyOf, lit, literal } from './values';
 import { renderConnectConditions } from '../private/conditions';
 
 /** The resource types the model reads. */
@@ -703,7 +703,13 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     void ctx;
     return { name: `managed policy ${l ?? 'of ' + owner}`, statements: [], unknown: true };
   };
+  const ownCache = new Map<Entity, { policies: Policy[]; boundary?: Policy }>();
   const ownPolicies = (e: Entity): { policies: Policy[]; boundary?: Policy } => {
+    let own = ownCache.get(e);
+    if (!own) ownCache.set(e, own = readOwnPolicies(e));
+    return own;
+  };
+  const readOwnPolicies = (e: Entity): { policies: Policy[]; boundary?: Policy } => {
     const policies: Policy[] = [];
     const inline = r.prop(e.cfn, 'policies');
     for (const p of asArray(inline) ?? []) {
@@ -1014,6 +1020,14 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
   }
   const endpoints: CollectedEndpoint[] = [];
   const endpointInfos: EndpointInfo[] = [];
+  const clustersByService = new Map<string, CollectedCluster[]>();
+  for (const c of clusters) {
+    if (!c.info.serviceName) continue;
+    const key = keyOf(c.info.serviceName);
+    const list = clustersByService.get(key) ?? [];
+    list.push(c);
+    clustersByService.set(key, list);
+  }
   for (const cfn of r.of('AWS::EC2::VPCEndpoint')) {
     const ctx = r.ctx(cfn);
     const type = r.prop(cfn, 'vpcEndpointType');
@@ -1022,7 +1036,8 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     const library = libraryEndpointOf.get(cfn);
     const l = serviceName ? literal(serviceName) : undefined;
     const management = l !== undefined && /^com\.amazonaws\.[a-z0-9-]+\.dsql$/.test(l);
-    const served = serviceName ? clusters.filter((c) => c.info.serviceName && strEquals(c.info.serviceName, serviceName) === true) : [];
+    // Certainly the same service name means the same symbolic value, which is the same key.
+    const served = serviceName ? clustersByService.get(keyOf(serviceName)) ?? [] : [];
     const isDsql = management || served.length > 0 || (l !== undefined && /\.dsql-[a-z0-9]+$/.test(l)) || library !== undefined;
     if (!isDsql) continue;
     const path = library && !management ? library.node.path : parentPath(cfn);

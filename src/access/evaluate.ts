@@ -286,9 +286,20 @@ export function evaluateRoute(model: AccessModel, client: ClientInfo, cluster: C
 
 /** Every cluster, its clients, and their verdicts over every route. */
 export function evaluateModel(model: AccessModel): ClusterVerdict[] {
+  const group = <T>(items: Iterable<[string, T]>) => {
+    const out = new Map<string, T[]>();
+    for (const [k, v] of items) {
+      const list = out.get(k) ?? [];
+      list.push(v);
+      out.set(k, list);
+    }
+    return out;
+  };
+  const endpointsOf = group(model.endpoints.flatMap((e) => e.clusters.map((c): [string, EndpointInfo] => [c, e])));
+  const clientsOf = group(model.clients.map((c): [string, ClientInfo] => [c.cluster, c]));
   return model.clusters.map((cluster) => {
-    const endpoints = model.endpoints.filter((e) => e.clusters.includes(cluster.key));
-    const clients = model.clients.filter((c) => c.cluster === cluster.key).map((client): ClientVerdict => ({
+    const endpoints = endpointsOf.get(cluster.key) ?? [];
+    const clients = (clientsOf.get(cluster.key) ?? []).map((client): ClientVerdict => ({
       client,
       routes: [
         ...[undefined, ...endpoints].map((e) => evaluateRoute(model, client, cluster, e)),

@@ -93,8 +93,16 @@ export function hasParam(s: Str): boolean {
 
 /** A stable key for maps. */
 export function keyOf(s: Str): string {
-  return s.map((p) => (typeof p === 'string' ? JSON.stringify(p) : `<${p.id}>`)).join('+');
+  let key = KEYS.get(s);
+  if (key === undefined) {
+    key = s.map((p) => (typeof p === 'string' ? JSON.stringify(p) : `<${p.id}>`)).join('+');
+    KEYS.set(s, key);
+  }
+  return key;
 }
+
+/** Values are immutable arrays: their keys are computed once. */
+const KEYS = new WeakMap<Str, string>();
 
 /** Human-readable text: holes as `<id>`. */
 export function show(s: Str): string {

@@ -20,7 +20,7 @@ export interface Finding {
   /** The construct the finding is about. */
   readonly path: string;
   readonly construct?: IConstruct;
-  readonly layer: Layer | 'network-acl' | 'removal-policy' | 'dependency' | 'endpoint-policy';
+  readonly layer: Layer | 'removal-policy' | 'dependency';
   readonly message: string;
 }
 

@@ -72,7 +72,7 @@ export interface Collected {
   readonly securityGroupRules: Array<{ group: string; rule: SgRule; ingress: boolean; inlineOf?: IConstruct; construct: IConstruct }>;
   /** Constructs by model path, for annotations. */
   readonly constructs: ReadonlyMap<string, IConstruct>;
-  /** Resources whose Ref/GetAtt reach another resource: `${resourceKey}` → keys of the holes it contains. */
+  /** How many constructs the pass visited. */
   readonly constructCount: number;
 }
 
@@ -691,7 +691,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
       userGroups.set(keyOf(u), list);
     }
   }
-  const managedPolicy = (ctx: StackCtx, arn: Str, owner: string): Policy => {
+  const managedPolicy = (arn: Str, owner: string): Policy => {
     const known = managedByArn.get(keyOf(arn));
     if (known) return known;
     const l = literal(arn);
@@ -700,7 +700,6 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
       return typeof last === 'string' ? /:iam::aws:policy\/(.+)$/.exec(last) : null;
     })();
     if (aws && NO_DSQL_MANAGED_POLICIES.includes(aws[1])) return { name: aws[1], statements: [] };
-    void ctx;
     return { name: `managed policy ${l ?? 'of ' + owner}`, statements: [], unknown: true };
   };
   const ownCache = new Map<Entity, { policies: Policy[]; boundary?: Policy }>();
@@ -718,18 +717,19 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     }
     const arns = r.list(e.ctx, r.prop(e.cfn, 'managedPolicyArns'));
     if (!arns) policies.push({ name: `managed policies of ${e.path}`, statements: [], unknown: true });
-    for (const a of arns ?? []) policies.push(managedPolicy(e.ctx, a, e.path));
+    for (const a of arns ?? []) policies.push(managedPolicy(a, e.path));
     policies.push(...(attachedByName.get(`${e.kind}:${keyOf(e.name)}`) ?? []));
     let boundary: Policy | undefined;
     if (e.kind !== 'group') {
       const b = r.str(e.ctx, r.prop(e.cfn, 'permissionsBoundary'));
-      if (b) boundary = managedPolicy(e.ctx, b, e.path);
+      if (b) boundary = managedPolicy(b, e.path);
     }
     return { policies, boundary };
   };
 
   // ---- networks ---------------------------------------------------------------------------------------
   const securityGroups = new Map<string, SecurityGroup>();
+  const defaultEgress = new Set<SecurityGroup>();
   const sgRules: Collected['securityGroupRules'] = [];
   const groupFor = (id: Str, path?: string, known = false): SecurityGroup => {
     const key = keyOf(id);
@@ -768,10 +768,12 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
       g.ingress.push(rule);
       sgRules.push({ group: g.key, rule, ingress: true, inlineOf: owner, construct: owner });
     }
-    // Without inline egress rules, EC2 keeps its default rule: everything to everywhere (AWS::EC2::SecurityGroup).
-    if (!egress || egress.length === 0) g.egress.push({ protocol: '-1', cidr: '0.0.0.0/0', path: g.path });
+    // Without inline egress rules, EC2 adds its default rule: everything to everywhere
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroup.html).
+    if (!egress || egress.length === 0) defaultEgress.add(g);
     for (const raw of egress ?? []) g.egress.push(sgRule(ctx, raw, false, g.path!));
   }
+  const separateEgress = new Set<SecurityGroup>();
   for (const [type, ingress] of [['AWS::EC2::SecurityGroupIngress', true], ['AWS::EC2::SecurityGroupEgress', false]] as const) {
     for (const cfn of r.of(type)) {
       const ctx = r.ctx(cfn);
@@ -782,10 +784,16 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
         if ((cfn as any)[k] !== undefined) raw[k] = r.prop(cfn, k);
       }
       const g = groupFor(groupId);
-      const rule = sgRule(ctx, raw, ingress, parentPath(cfn) === cfn.node.path ? cfn.node.path : cfn.node.path);
+      const rule = sgRule(ctx, raw, ingress, r.path(cfn));
       (ingress ? g.ingress : g.egress).push(rule);
       if (ingress) sgRules.push({ group: g.key, rule, ingress: true, construct: cfn });
+      else separateEgress.add(g);
     }
+  }
+  for (const g of defaultEgress) {
+    // Whether the default rule survives separate AWS::EC2::SecurityGroupEgress resources is not documented
+    // (aws-cdk-lib assumes it is removed): then it counts as unknown, never as allowing.
+    g.egress.push(separateEgress.has(g) ? { protocol: '-1', cidrUnknown: true, path: g.path } : { protocol: '-1', cidr: '0.0.0.0/0', path: g.path });
   }
 
   const acls = new Map<string, Acl>();
@@ -1150,7 +1158,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     if (placements.every((p) => samePlacement(p, placements[0]))) return placements[0];
     return { kind: 'unknown', reason: `${fns.length} Lambda functions with different networks use it` };
   };
-  const fromArn = (ctx: StackCtx, arn: Str, label: string): ResolvedClient['info'] => {
+  const fromArn = (arn: Str, label: string): ResolvedClient['info'] => {
     const l = literal(arn);
     const m = l ? /^arn:([^:]+):iam::(\d{12}):(role|user)\/(?:.*\/)?([^/]+)$/.exec(l) : null;
     const account = m ? lit(m[2]) : [hole(`account of ${label}`)];
@@ -1159,7 +1167,6 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     const identity: Policy[] = [];
     if (m) identity.push(...(attachedByName.get(`${m[3]}:${keyOf(lit(m[4]))}`) ?? []));
     identity.push({ name: `the policies of ${label} outside the app`, statements: [], unknown: true });
-    void ctx;
     return { principal: { arn, account, rootArn, type }, identity, placement: placementForRole(undefined, arn) };
   };
   const resolveGrantee = (grantee: iam.IGrantable): ResolvedClient => {
@@ -1190,7 +1197,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     }
     const l = literal(arn);
     const path = l ?? granteePath ?? keyOf(arn);
-    const info = fromArn(ctx, arn, path);
+    const info = fromArn(arn, path);
     return { path, construct: grantee as unknown as IConstruct, info: fn ? { ...info, placement: placementOf(fn) } : info };
   };
   const resolveArn = (scope: IConstruct, arn: string): ResolvedClient => {
@@ -1199,7 +1206,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     const entity = entities.get(keyOf(s));
     if (entity) return { path: entity.path, construct: entity.cfn.node.scope, info: fromEntity(entity, entity.kind === 'role' ? placementForRole(entity, entity.arn) : { kind: 'unknown', reason: 'IAM users connect from wherever their credentials are used' }) };
     const label = literal(s) ?? keyOf(s);
-    return { path: label, info: fromArn(ctx, s, label) };
+    return { path: label, info: fromArn(s, label) };
   };
 
   for (const g of registry.grants) {
@@ -1234,7 +1241,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
             const account = r.account(ctx);
             const arn = l !== undefined && kind !== 'group' ? concat('arn:', r.partition(ctx), ':iam::', account, `:${kind}/`, l) : [hole(`${kind} ${keyOf(name)}`)];
             const label = literal(arn) ?? `${kind} ${l ?? keyOf(name)}`;
-            resolved = { path: label, info: fromArn(ctx, arn, label) };
+            resolved = { path: label, info: fromArn(arn, label) };
           }
           for (const c of cp.clusters) addClient(c, resolved, 'connect-policy', cp.actions, cp.policy.node.path);
         }

@@ -1,6 +1,7 @@
 /**
  * The README's first command: synthesize the example app into examples/cdk.out and print a short summary
- * of what it built (resources, the cluster's policy statements, outputs).
+ * of what it built (resources, the cluster's policy statements, outputs), then the access report the library
+ * wrote next to the templates.
  */
 import * as fs from 'fs';
 import * as path from 'path';

@@ -14,6 +14,11 @@ export interface SynthSample {
   readonly ms: number;
   readonly templateBytes: number;
   readonly resources: number;
+  /**
+   * Of `ms`, the time the library's whole-app access model took (collect, evaluate, check, write the report),
+   * as it records in `dsql-access-report.json`. Undefined for the hand-written variant.
+   */
+  readonly accessModelMs?: number;
 }
 
 export interface SynthRow {
@@ -38,8 +43,10 @@ export function synthOnce(variant: Variant, units: number, workdir: string): Syn
   const stack = assembly.getStackByName(shared.stack.stackName);
   const templateBytes = fs.statSync(stack.templateFullPath).size;
   const resources = Object.keys(stack.template.Resources ?? {}).length;
+  const report = path.join(assembly.directory, 'dsql-access-report.json');
+  const accessModelMs = fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf-8')).stats?.analysisMs as number | undefined : undefined;
   fs.rmSync(outdir, { recursive: true, force: true });
-  return { ms, templateBytes, resources };
+  return { ms, templateBytes, resources, accessModelMs };
 }
 
 export function median(values: readonly number[]): number {
@@ -66,6 +73,7 @@ export function runSynthBench(unitCounts: readonly number[], repetitions: (units
       }
       const summarize = (s: SynthSample[]): SynthSample => ({
         ms: median(s.map(x => x.ms)),
+        accessModelMs: s.every(x => x.accessModelMs !== undefined) ? median(s.map(x => x.accessModelMs!)) : undefined,
         // Deterministic: every repetition writes the same template.
         templateBytes: s[0].templateBytes,
         resources: s[0].resources,

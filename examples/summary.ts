@@ -1,7 +1,9 @@
 /**
  * The README's first command: synthesize the example app into examples/cdk.out and print a short summary
- * of what it built (resources, the cluster's policy statements, outputs).
+ * of what it built (resources, the cluster's policy statements, outputs), then the access report the library
+ * wrote next to the templates.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { buildExampleApp } from './app';
@@ -79,3 +81,9 @@ for (const stack of assembly.stacks) {
   const outputs = Object.keys(template.Outputs ?? {});
   console.log(`  outputs: ${outputs.join(', ') || 'none'}`);
 }
+
+// The access report the library writes next to the templates: who can connect from where, every layer
+// evaluated together (see README "Access report").
+const report = path.join(assembly.directory, 'dsql-access-report.md');
+console.log(`\nAccess report (${path.relative(process.cwd(), report)}):\n`);
+console.log(fs.readFileSync(report, 'utf-8'));

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { registerCluster, registerGrant } from './access/registry';
 import { DsqlRecommendedAlarms } from './alarms';
 import type { DsqlRecommendedAlarmsOptions, IDsqlRecommendedAlarms } from './alarms-ref';
 import { DsqlBackupPlan } from './backup';
@@ -140,6 +141,7 @@ export abstract class DsqlClusterBase extends Resource implements IDsqlCluster {
           'Name each action exactly, e.g. "dsql:GetCluster" or "dsql:DbConnect" (grantConnect), never "dsql:*" or "*".');
       }
     }
+    registerGrant(this, grantee, actions);
     return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.clusterArn] });
   }
 
@@ -382,6 +384,7 @@ class ImportedDsqlCluster extends DsqlClusterBase {
     this.clusterEndpoint = host ?? publicHostName(idValue, this.env.region);
     this.serviceName = attrs.vpcEndpointServiceName;
     this.connectConditions = attrs.connectConditions;
+    registerCluster(this);
   }
 
   /**
@@ -524,6 +527,7 @@ export class SecureDsqlCluster extends DsqlClusterBase {
     this.clusterPrivateEndpoint = this.cfnCluster.attrVpcEndpoint;
 
     this.node.addValidation({ validate: () => this.validatePolicy() });
+    registerCluster(this);
   }
 
   /**

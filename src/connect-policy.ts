@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { registerConnectPolicy } from './access/registry';
 import type { IDsqlCluster } from './cluster-ref';
 import type { DsqlConnectConditions } from './connect-conditions';
 import { ATTACHED_POLICIES, registerAttachedPolicies } from './private/attached-policies';
@@ -206,6 +207,7 @@ export class DsqlConnectPolicy extends Construct {
     for (const group of props.groups ?? []) this.attachToGroup(group);
 
     this.node.addValidation({ validate: () => this.validateQuota() });
+    registerConnectPolicy(this, props.clusters, this.grantedActions, this.managedPolicies);
   }
 
   /**

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
+import { registerDatabaseRole, registerDatabaseRoleHandler } from './access/registry';
 import type { IDsqlCluster } from './cluster-ref';
 import { DsqlDatabaseRoleOptions, DsqlSchemaPrivileges, DsqlTablePrivilege, IDsqlDatabaseRole } from './database-role-ref';
 import type { IDsqlConnectionEndpoint } from './endpoint-ref';
@@ -114,6 +115,8 @@ export class DsqlDatabaseRole extends Resource implements IDsqlDatabaseRole {
       securityGroups: vpc ? props.securityGroups : undefined,
     });
     this.handlerFunction = handler.function;
+    registerDatabaseRoleHandler(this, this.cluster, this.handlerFunction, endpoint);
+    registerDatabaseRole(this, this.cluster, props.principals ?? [], props.principalArns ?? []);
 
     const properties: DatabaseRoleResourceProperties = {
       Endpoint: host,

@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, Lazy, Resource, Stack, Tags, Token } from 'aws-
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { registerPrivateLinkEndpoint } from './access/registry';
 import type { IDsqlCluster } from './cluster-ref';
 import type { DsqlNetworkAclOptions, DsqlPrivateLinkEndpointOptions, IDsqlPrivateLinkEndpoint } from './endpoint-ref';
 import { PrincipalAllowList } from './private/allow-list';
@@ -9,7 +10,7 @@ import { CONNECT_ACTIONS, renderConnectConditions } from './private/conditions';
 import { fail, failureMessage, show } from './private/errors';
 import { privateHostName } from './private/host-names';
 import { planNaclRules, quotaCount } from './private/nacl';
-import { PRIVATE_PATH_TAG_KEY, tagPrivatePath } from './private/private-path-tag';
+import { PRIVATE_PATH_SUBNET_TAG_VALUE, PRIVATE_PATH_TAG_KEY, tagPrivatePath } from './private/private-path-tag';
 import { QUOTAS, policyLength } from './private/quota';
 import { checkClientCidr, checkPeer, securityGroupProblems } from './private/security-group-rules';
 import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
@@ -159,6 +160,7 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
     }
 
     this.node.addValidation({ validate: () => this.validate() });
+    registerPrivateLinkEndpoint(this);
   }
 
   /**
@@ -325,7 +327,8 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
   private tagNetworkResource(resource: IConstruct, cfnType: abstract new (...args: never[]) => unknown,
     resourceType: string, untagged: string[]): void {
     if (resource.node.defaultChild instanceof cfnType) {
-      Tags.of(resource).add(PRIVATE_PATH_TAG_KEY, this.serviceName, { includeResourceTypes: [resourceType] });
+      const value = resourceType === 'AWS::EC2::Subnet' ? PRIVATE_PATH_SUBNET_TAG_VALUE : this.serviceName;
+      Tags.of(resource).add(PRIVATE_PATH_TAG_KEY, value, { includeResourceTypes: [resourceType] });
     } else {
       untagged.push(`${resourceType.split('::')[2]} ${resource.node.path}`);
     }

@@ -5,7 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import type { IDsqlCluster } from './cluster-ref';
 import { fail } from './private/errors';
 import { acknowledgeNagRules } from './private/nag';
-import { PRIVATE_PATH_TAG_KEY, tagPrivatePath } from './private/private-path-tag';
+import { PRIVATE_PATH_SUBNET_TAG_VALUE, PRIVATE_PATH_TAG_KEY, tagPrivatePath } from './private/private-path-tag';
 import { managedPolicyQuotaProblems } from './private/quota';
 import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
 
@@ -276,7 +276,8 @@ export class DsqlPrivatePathAdminPolicy extends PrivatePathPolicyBase {
         sid: 'ManagePrivatePathNetwork',
         actions: [...SECURITY_GROUP_WRITE, ...NETWORK_ACL_WRITE, 'ec2:CreateTags', 'ec2:DeleteTags'],
         resources: pathNetworkArns,
-        conditions: { StringEquals: { [tag]: names } },
+        // Subnets carry a fixed value (PRIVATE_PATH_SUBNET_TAG_VALUE), not the service name: see its comment.
+        conditions: { StringEquals: { [tag]: [...names, PRIVATE_PATH_SUBNET_TAG_VALUE] } },
       }),
       // Security-group rules carry their own tags, not their group's; the group (required by every one of
       // these actions) must still carry the private-path tag, by the statement above.
@@ -353,7 +354,9 @@ export class DsqlPrivatePathGuardrail extends PrivatePathPolicyBase {
     const endpointArns = ec2Arns(this, props.clusters, 'vpc-endpoint');
     const pathArns = [...endpointArns, ...privatePathNetworkArns(this, props.clusters)];
     const clusterArns = props.clusters.map((c) => c.clusterArn);
-    const tagged = { StringEquals: { [`aws:ResourceTag/${PRIVATE_PATH_TAG_KEY}`]: names } };
+    // Endpoints, security groups and network ACLs carry the service name; subnets a fixed value (see
+    // PRIVATE_PATH_SUBNET_TAG_VALUE), so every private-path subnet is guarded.
+    const tagged = { StringEquals: { [`aws:ResourceTag/${PRIVATE_PATH_TAG_KEY}`]: [...names, PRIVATE_PATH_SUBNET_TAG_VALUE] } };
     const others = { ArnNotLike: { 'aws:PrincipalArn': [...props.adminPrincipalArns] } };
     const deny = (sid: string, actions: string[], resources: string[], conditions: Record<string, Record<string, unknown>>) =>
       new iam.PolicyStatement({ sid, effect: iam.Effect.DENY, actions, resources, conditions: { ...conditions, ...others } });

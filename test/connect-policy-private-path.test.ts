@@ -155,8 +155,9 @@ describe('DsqlPrivatePathGuardrail: the walk-arounds of the second review are cl
   const subnet = () => f.taggedResource(f.vpc.privateSubnets[0] ?? f.vpc.isolatedSubnets[0], 'subnet');
   const taggedEndpoint = () => ({ [`aws:ResourceTag/${PRIVATE_PATH_TAG_KEY}`]: f.serviceName() });
 
-  test('the library tags the endpoint\'s security group, network ACL and ACL subnets with the cluster\'s service name', () => {
-    for (const r of [sg(), acl(), subnet()]) expect(r.context).toEqual({ [`aws:ResourceTag/${PRIVATE_PATH_TAG_KEY}`]: f.serviceName() });
+  test('the library tags the endpoint\'s security group and network ACL with the cluster\'s service name, its ACL subnets with the fixed subnet value', () => {
+    for (const r of [sg(), acl()]) expect(r.context).toEqual({ [`aws:ResourceTag/${PRIVATE_PATH_TAG_KEY}`]: f.serviceName() });
+    expect(subnet().context).toEqual({ [`aws:ResourceTag/${PRIVATE_PATH_TAG_KEY}`]: 'secure-dsql-private-path-subnet' });
   });
 
   describe('tag removal without tag keys (DeleteTags with no tag list sends no aws:TagKeys)', () => {

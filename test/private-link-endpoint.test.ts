@@ -265,7 +265,7 @@ describe('props', () => {
     const hasPathTag = (t: Template, logicalId: string, value: unknown) =>
       tagsOf(t, logicalId).some((x) => x.Key === TAG && JSON.stringify(x.Value) === JSON.stringify(value));
 
-    test('security group, management security group, network ACL and the ACL\'s subnets: tagged with the service name', () => {
+    test('security group, management security group and network ACL: tagged with the service name; the ACL\'s subnets with the fixed subnet value', () => {
       const s = stack();
       const vpc = vpcOf(s);
       const cluster = new SecureDsqlCluster(s, 'Db');
@@ -279,7 +279,8 @@ describe('props', () => {
       expect(hasPathTag(t, logical(s, ep.networkAcl!), service)).toBe(true);
       const endpointSubnets = endpointProps(t, service).SubnetIds.map((x: any) => x.Ref);
       expect(endpointSubnets).toHaveLength(2);
-      for (const id of endpointSubnets) expect(hasPathTag(t, id, service)).toBe(true);
+      // Not the service name: a subnet that referenced the cluster would form a dependency cycle (see below).
+      for (const id of endpointSubnets) expect(hasPathTag(t, id, 'secure-dsql-private-path-subnet')).toBe(true);
       // ...and nothing else: not the other subnets, not the VPC, not the client side.
       const others = Object.keys(t.findResources('AWS::EC2::Subnet')).filter((id) => !endpointSubnets.includes(id));
       expect(others).toHaveLength(4);
@@ -675,4 +676,19 @@ test('snapshot: endpoint with clients, principals, network ACL and management en
   });
   ep.addHostNameOutput();
   expect(Template.fromStack(s).toJSON()).toMatchSnapshot();
+});
+
+test('a network ACL and a client in the VPC that the cluster\'s principal list admits make no dependency cycle', () => {
+  // Once the endpoint's subnets carried a tag naming the cluster's service name: subnet -> cluster -> client
+  // role (in principalArns) -> the subnet's route-table association -> subnet.
+  const s = stack();
+  const vpc = vpcOf(s);
+  const fn = new lambda.Function(s, 'Fn', {
+    vpc, vpcSubnets: { subnetGroupName: 'endpoints' }, runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('x'),
+  });
+  const cluster = new SecureDsqlCluster(s, 'Db', { connectConditions: { blockPublicAccess: true, principalArns: [fn.role!.roleArn] } });
+  cluster.addPrivateLinkEndpoint('Private', {
+    vpc, vpcSubnets: { subnetGroupName: 'endpoints' }, allowedClients: [fn], networkAcl: { allowedCidrs: ['10.0.0.0/16'] },
+  });
+  expect(() => Template.fromStack(s)).not.toThrow();
 });

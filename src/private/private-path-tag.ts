@@ -15,3 +15,12 @@ export const PRIVATE_PATH_TAG_KEY = 'secure-dsql:private-path';
 export function tagPrivatePath(scope: IConstruct, serviceName: string): void {
   Tags.of(scope).add(PRIVATE_PATH_TAG_KEY, serviceName, { includeResourceTypes: ['AWS::EC2::VPCEndpoint'] });
 }
+
+/**
+ * The value of the private-path tag on the subnets of a private path (those the endpoint puts its network ACL
+ * on). Not the service name: a subnet tag that referenced the cluster's service name would make the subnet
+ * depend on the cluster, and so form a dependency cycle with any client in that VPC whose role the cluster's
+ * policy admits (the subnet, the cluster, the role, the subnet's route-table association). The guardrail and
+ * the admin policy match this value, with the service names, on network resources.
+ */
+export const PRIVATE_PATH_SUBNET_TAG_VALUE = 'secure-dsql-private-path-subnet';

@@ -144,6 +144,8 @@ export function buildRepresentativeApp(app: App): RepresentativeApp {
   }
 
   const canary = new InsecureCanary(stack, 'InsecureCanary', { vpc });
+  // The abstract base of every cluster (created and imported) is covered by the clusters above.
+  if (used.has('SecureDsqlCluster')) used.add('DsqlClusterBase');
   const classes = constructClassesOf(LIBRARY);
   return {
     app,

@@ -1,0 +1,321 @@
+/**
+ * The checks of the access model: errors where the deployment itself would fail or a restriction is no
+ * restriction, warnings (with ids, to acknowledge) where a declared client can never connect or a value
+ * cannot be checked. Every message names the construct paths, the layer and the fix.
+ */
+import { CfnDeletionPolicy } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { Collected } from './collect';
+import { Policy, Statement } from './iam';
+import { ClientVerdict, ClusterVerdict, Layer, RouteVerdict } from './model';
+import { Str, globMatch, hasParam, keyOf, literal, show } from './values';
+import { mergeCidrs } from '../private/cidr';
+import { formatFailure } from '../private/errors';
+import { clientCidrProblem } from '../private/security-group-rules';
+
+export interface Finding {
+  readonly level: 'error' | 'warning';
+  /** `secure-dsql:…` for warnings (the acknowledgement id), a short name for errors. */
+  readonly id: string;
+  /** The construct the finding is about. */
+  readonly path: string;
+  readonly construct?: IConstruct;
+  readonly layer: Layer | 'removal-policy' | 'dependency';
+  readonly message: string;
+}
+
+/** Warning ids, to acknowledge with `Annotations.of(scope).acknowledgeWarning(id)`. */
+export const WARNINGS = {
+  clientCannotConnect: 'secure-dsql:client-cannot-connect',
+  rootPrincipalArn: 'secure-dsql:root-principal-arn',
+  deployTimeNetworkValue: 'secure-dsql:deploy-time-network-allow-list',
+} as const;
+
+/**
+ * The condition keys that make a resource-based policy non-public for DSQL's block public access, when
+ * tested with a positive operator and values without wildcards (Aurora DSQL User Guide, "Blocking public
+ * access with resource-based policies in Aurora DSQL",
+ * https://docs.aws.amazon.com/aurora-dsql/latest/userguide/rbp-block-public-access.html).
+ */
+const TRUSTED_KEYS = new Set(['aws:principalaccount', 'aws:principalarn', 'aws:principalorgid', 'aws:principalorgpaths', 'aws:sourceaccount',
+  'aws:sourcearn', 'aws:sourcevpc', 'aws:sourcevpce', 'aws:userid', 'aws:principalservicename', 'aws:principalservicenameslist',
+  'aws:principalisawsservice', 'aws:ec2instancesourcevpc', 'aws:sourceorgid', 'aws:sourceorgpaths']);
+const POSITIVE = /^(ForAnyValue:|ForAllValues:)?(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike|Bool)$/;
+
+/**
+ * Aurora DSQL actions that change something or connect (Service Authorization Reference, "Actions,
+ * resources, and condition keys for Amazon Aurora DSQL",
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonauroradsql.html). A
+ * management endpoint policy's wildcard that reaches one of these admits more than reading.
+ */
+const WRITE_OR_CONNECT_ACTIONS = ['CreateCluster', 'DeleteCluster', 'UpdateCluster', 'PutClusterPolicy', 'DeleteClusterPolicy', 'AddPeerCluster',
+  'RemovePeerCluster', 'PutMultiRegionProperties', 'PutWitnessRegion', 'TagResource', 'UntagResource', 'CreateStream', 'DeleteStream',
+  'StartBackupJob', 'StopBackupJob', 'StartRestoreJob', 'StopRestoreJob', 'InjectError', 'DbConnect', 'DbConnectAdmin'].map((a) => `dsql:${a}`);
+
+const LAYER_FIX: Record<Layer, string> = {
+  'identity': 'grant it the action on this cluster (cluster.grantConnect(client) or a DsqlConnectPolicy) and remove the Deny that matches it',
+  'cluster-policy': 'widen the cluster\'s connectConditions so that they admit it (its principal, or the VPC/endpoint it connects through)',
+  'endpoint-policy': 'list it in the endpoint\'s allowedPrincipalArns, or connect through another endpoint',
+  'security-group': 'admit it on the endpoint (endpoint.allowFrom(client) or allowedClients) and give its security group outbound TCP 5432',
+  'network-acl': 'admit its subnets in the network ACL in both directions (TCP 5432 in, TCP 1024-65535 back), e.g. networkAcl.allowedCidrs',
+  'placement': 'run it where a route exists: in the endpoint\'s VPC for a private path, or outside any VPC / behind a NAT gateway for the public endpoint',
+};
+
+function routeSummary(r: RouteVerdict): string {
+  const how = r.allowed ? 'allowed' : r.unknown ? 'unknown' : `denied by ${r.deniedBy.join(', ')}`;
+  return `${r.via}: ${how}`;
+}
+
+function fixFor(routes: RouteVerdict[]): string {
+  const layers = [...new Set(routes.flatMap((r) => r.deniedBy))];
+  return layers.map((l) => `${l}: ${LAYER_FIX[l]}`).join('; ');
+}
+
+function statementLabel(policy: Policy, s: Statement, i: number): string {
+  return `${policy.name} statement ${s.sid ?? `#${i}`}`;
+}
+
+function isDsqlStatement(s: Statement): boolean {
+  return (s.actions ?? []).some((a) => {
+    const l = literal(a);
+    return l === undefined || l === '*' || l.toLowerCase().startsWith('dsql:');
+  }) || s.notActions !== undefined;
+}
+
+/** Every condition of the given keys in the policies, with where it is. */
+function* conditionsOf(policies: Array<{ policy: Policy; construct: IConstruct; kind: string }>, keys: string[]) {
+  for (const { policy, construct, kind } of policies) {
+    if (policy.unknown) continue;
+    for (const [i, s] of policy.statements.entries()) {
+      if (kind === 'identity' && !isDsqlStatement(s)) continue;
+      for (const c of s.conditions) {
+        if (keys.includes(c.key.toLowerCase())) yield { policy, construct, kind, statement: s, index: i, condition: c };
+      }
+    }
+  }
+}
+
+/** Run every check on the collected app and its verdicts. */
+export function runChecks(collected: Collected, verdicts: ClusterVerdict[]): Finding[] {
+  const findings: Finding[] = [];
+  const error = (path: string, layer: Finding['layer'], id: string, prop: string, value: unknown, problem: string, fix: string, construct?: IConstruct) =>
+    findings.push({ level: 'error', id, path, layer, construct, message: formatFailure(path, prop, value, problem, `Layer: ${layer}. ${fix}`) });
+  const warning = (construct: IConstruct | undefined, path: string, layer: Finding['layer'], id: string, message: string) =>
+    findings.push({ level: 'warning', id, path, layer, construct, message });
+
+  // Clients that can never connect, and the handler whose deployment would fail.
+  for (const cv of verdicts) {
+    for (const v of cv.clients) checkClient(cv, v);
+  }
+  function checkClient(cv: ClusterVerdict, v: ClientVerdict) {
+    const never = v.routes.length > 0 && v.routes.every((r) => !r.allowed && !r.unknown);
+    if (!never) return;
+    const summary = v.routes.map(routeSummary);
+    const reasons = v.routes.flatMap((r) => r.reasons.filter((x) => !x.includes('is not known')));
+    const layers = [...new Set(v.routes.flatMap((r) => r.deniedBy))];
+    if (v.client.kinds.includes('database-role-handler')) {
+      const owner = v.client.handlerOwner ?? v.client.declaredBy[0];
+      findings.push({
+        level: 'error',
+        id: 'handler-unreachable',
+        path: owner,
+        layer: layers[0] ?? 'placement',
+        construct: collected.constructs.get(owner),
+        message: formatFailure(owner, 'handler', summary,
+          `cannot reach cluster ${cv.cluster.path} on any route (${reasons.join('; ')}), so the deployment would fail when the custom resource connects`,
+          `Layer: ${layers.join(', ')}. The handler ${v.client.path} must connect as admin: ${fixFor(v.routes)}. `
+          + 'For a cluster reachable only privately, give endpoint (cluster.addPrivateLinkEndpoint(...)).'),
+      });
+      return;
+    }
+    const construct = collected.constructs.get(v.client.path) ?? collected.constructs.get(v.client.declaredBy[0]);
+    warning(construct, v.client.path, layers[0] ?? 'placement', WARNINGS.clientCannotConnect,
+      `${v.client.path} is declared to connect to ${cv.cluster.path} (${v.client.kinds.join(', ')}, by ${v.client.declaredBy.join(', ')}) `
+      + `but cannot on any route: ${summary.join('; ')}. Why: ${reasons.join('; ')}. Layers: ${layers.join(', ')}. Fix: ${fixFor(v.routes)}.`);
+  }
+
+  // Policies: which ones are read by which check.
+  const clusterPolicies = collected.clusters.filter((c) => c.info.policy && !c.info.imported)
+    .map((c) => ({ policy: c.info.policy!, construct: c.construct, kind: 'cluster-policy' }));
+  const endpointPolicies = collected.endpoints.filter((e) => e.policy && !e.management)
+    .map((e) => ({ policy: e.policy!, construct: e.construct, kind: 'endpoint-policy' }));
+  const identityPolicies = collected.identityPolicies.map((p) => ({ policy: p.policy, construct: p.construct, kind: 'identity' }));
+  const layerOf = (kind: string): Finding['layer'] => (kind === 'cluster-policy' ? 'cluster-policy' : kind === 'endpoint-policy' ? 'endpoint-policy' : 'identity');
+
+  // A set of CIDR blocks that together admit every address of a family.
+  for (const x of conditionsOf([...clusterPolicies, ...endpointPolicies, ...identityPolicies], ['aws:sourceip', 'aws:vpcsourceip'])) {
+    if (!/IpAddress/.test(x.condition.operator) || !x.condition.values) continue;
+    const cidrs = x.condition.values.map(literal).filter((l): l is string => l !== undefined);
+    let merged: string[];
+    try {
+      merged = mergeCidrs(cidrs.map((c) => (c.includes('/') ? c : `${c}/${c.includes(':') ? 128 : 32}`)));
+    } catch {
+      continue;
+    }
+    const all = merged.filter((m) => m === '0.0.0.0/0' || m === '::/0');
+    if (all.length === 0) continue;
+    error(x.construct.node.path, layerOf(x.kind), 'cidrs-admit-everything', `${statementLabel(x.policy, x.statement, x.index)} ${x.condition.key}`, cidrs,
+      `lists blocks that together admit every ${all.map((a) => (a === '::/0' ? 'IPv6' : 'IPv4')).join(' and ')} address, which is no restriction at all`,
+      'List only the networks you trust (merging adjacent blocks must not give 0.0.0.0/0 or ::/0), or leave the condition out.', x.construct);
+  }
+
+  // Principal allow-lists that name the account root.
+  for (const x of conditionsOf([...clusterPolicies, ...endpointPolicies, ...identityPolicies], ['aws:principalarn'])) {
+    for (const v of x.condition.values ?? []) {
+      const l = literal(v);
+      if (l === undefined || !/^arn:[^:]+:iam::\d{12}:root$/.test(l)) continue;
+      warning(x.construct, x.construct.node.path, layerOf(x.kind), WARNINGS.rootPrincipalArn,
+        `${statementLabel(x.policy, x.statement, x.index)} lists ${l} under aws:PrincipalArn (layer: ${layerOf(x.kind)}). aws:PrincipalArn is the ARN of the `
+        + 'role or user that signs the request, so this entry matches the account\'s root user only, never its roles or users: it does not mean "this account". '
+        + 'Fix: list the role or user ARNs (wildcards such as arn:aws:iam::123456789012:role/app-* work), or use aws:PrincipalAccount for a whole account.');
+    }
+  }
+
+  // Deploy-time values in network allow-lists.
+  for (const x of conditionsOf([...clusterPolicies, ...endpointPolicies, ...identityPolicies], ['aws:sourceip', 'aws:sourcevpc', 'aws:sourcevpce', 'aws:vpcsourceip'])) {
+    const values: Str[] | undefined = x.condition.values;
+    if (values && !values.some(hasParam)) continue;
+    warning(x.construct, x.construct.node.path, layerOf(x.kind), WARNINGS.deployTimeNetworkValue,
+      `${statementLabel(x.policy, x.statement, x.index)} tests ${x.condition.key} against a deploy-time value (a parameter or an import) `
+      + `(layer: ${layerOf(x.kind)}): the library cannot check at synth that it is a valid, non-empty, restrictive list. `
+      + 'Fix: give the values as literals or as references to resources of the app, or make sure the parameter can only hold the networks you trust.');
+  }
+
+  // Resource-based policies DSQL would reject, or that restrict nothing.
+  for (const c of collected.clusters) {
+    if (c.info.imported || !c.info.policy || c.info.policy.unknown) continue;
+    const account = literal(c.info.account);
+    c.info.policy.statements.forEach((s, i) => {
+      const label = statementLabel(c.info.policy!, s, i);
+      if (s.effect === 'Allow' && s.notPrincipal) {
+        error(c.info.path, 'cluster-policy', 'resource-policy-not-principal', `resource policy ${label}`, 'Allow with NotPrincipal',
+          'grants to everyone but the listed principals', 'Allow specific principals of this account, or express the exception as a Deny with an ArnNotLike aws:PrincipalArn condition.', c.construct);
+      }
+      if (s.effect === 'Allow' && s.principal) {
+        for (const p of s.principal.aws) {
+          const l = literal(p);
+          const m = l ? /^(?:arn:[^:]+:iam::)?(\d{12})(?::|$)/.exec(l) : null;
+          if (m && account && m[1] !== account) {
+            error(c.info.path, 'cluster-policy', 'resource-policy-other-account', `resource policy ${label} Principal`, l,
+              `names account ${m[1]}, but Aurora DSQL resource-based policies admit principals of the cluster's own account (${account}) only`,
+              'Remove the statement; for access from another account, have a role of this account assumed by it.', c.construct);
+          }
+        }
+        const isPublic = s.principal.any || s.principal.aws.some((p) => (literal(p) ?? '').includes('*'));
+        const restricted = s.conditions.some((x) => TRUSTED_KEYS.has(x.key.toLowerCase()) && POSITIVE.test(x.operator)
+          && x.values !== undefined && x.values.length > 0 && x.values.every((v) => !v.some((part) => typeof part === 'string' && /[*?]|\$\{/.test(part))));
+        if (isPublic && !restricted) {
+          error(c.info.path, 'cluster-policy', 'resource-policy-public', `resource policy ${label}`, 'Allow to *',
+            'grants to every principal without a condition on a trusted key (aws:PrincipalAccount, aws:SourceVpc, aws:SourceVpce, aws:PrincipalOrgID…), which Aurora DSQL block public access rejects at deploy time',
+            'Allow specific principals of this account, or restrict network origin with Deny statements (connectConditions).', c.construct);
+        }
+      }
+    });
+  }
+
+  // Removal policies AWS::DSQL::Cluster does not support (Snapshot is for a few resource types only).
+  for (const c of collected.clusters) {
+    const cfn = c.cfn;
+    if (!cfn) continue;
+    for (const [prop, value] of [['DeletionPolicy', cfn.cfnOptions.deletionPolicy], ['UpdateReplacePolicy', cfn.cfnOptions.updateReplacePolicy]] as const) {
+      if (value === CfnDeletionPolicy.SNAPSHOT) {
+        error(c.info.path, 'removal-policy', 'unsupported-removal-policy', `removalPolicy (${prop})`, 'Snapshot',
+          'is not supported by AWS::DSQL::Cluster: CloudFormation takes snapshots of a few resource types only (EC2 volumes, ElastiCache, RDS, Redshift, Neptune, DocumentDB) and rejects the template',
+          'Use RemovalPolicy.RETAIN (the default), or DESTROY with deletionProtection: false. For backups of a DSQL cluster use AWS Backup.', c.construct);
+      }
+    }
+  }
+
+  // A dependency cycle: the cluster's own endpoint in the cluster's own policy.
+  for (const c of collected.clusters) {
+    if (!c.selfId || !c.info.policy || c.info.policy.unknown) continue;
+    const holes = new Set<string>();
+    for (const s of c.info.policy.statements) {
+      const strs: Str[] = [...(s.resources ?? []), ...s.conditions.flatMap((x) => x.values ?? []), ...(s.principal?.aws ?? [])];
+      for (const str of strs) for (const p of str) if (typeof p !== 'string') holes.add(p.id);
+    }
+    for (const e of collected.endpoints) {
+      if (e.stackPath !== c.stackPath || !holes.has(e.holeId)) continue;
+      if (![...e.refersTo].some((id) => id.startsWith(`${c.selfId}#`))) continue;
+      error(c.info.path, 'dependency', 'policy-endpoint-cycle', 'resource policy', e.path,
+        `names the interface endpoint ${e.path}, which itself is created from this cluster's service name: the cluster would depend on the endpoint and the endpoint on the cluster, a cycle CloudFormation rejects`,
+        'Trust the endpoint\'s VPC instead (connectConditions.sourceVpcIds: [vpc.vpcId]), put the endpoint condition in the clients\' identity policy '
+        + '(DsqlConnectPolicy conditions.sourceVpcEndpointIds), or import the cluster with its concrete vpcEndpointServiceName (fromClusterAttributes) '
+        + 'so that the endpoint no longer depends on it.', c.construct);
+    }
+  }
+
+  // Management endpoint policies whose wildcards reach write or connect actions.
+  for (const e of collected.endpoints) {
+    if (!e.management || !e.policy || e.policy.unknown) continue;
+    e.policy.statements.forEach((s, i) => {
+      if (s.effect !== 'Allow') return;
+      for (const a of s.actions ?? []) {
+        const l = literal(a);
+        if (l === undefined || !/[*?]/.test(l)) continue;
+        const reached = WRITE_OR_CONNECT_ACTIONS.filter((x) => globMatch(a, [x], true) === true);
+        if (reached.length === 0) continue;
+        error(e.path, 'endpoint-policy', 'management-wildcard', `managementActions (${statementLabel(e.policy!, s, i)})`, l,
+          `is a wildcard that admits ${reached.join(', ')} through the management endpoint, not only reading`,
+          'List the management actions exactly (e.g. "dsql:GetCluster", "dsql:UpdateCluster"), or use read-only wildcards such as "dsql:Get*" and "dsql:List*".', e.construct);
+      }
+    });
+  }
+
+  // Two network ACLs claimed for one subnet.
+  const bySubnet = new Map<string, Array<Collected['aclAssociations'][number]>>();
+  for (const a of collected.aclAssociations) {
+    const list = bySubnet.get(a.subnet) ?? [];
+    list.push(a);
+    bySubnet.set(a.subnet, list);
+  }
+  for (const list of bySubnet.values()) {
+    const acls = [...new Set(list.map((a) => a.aclPath))];
+    if (acls.length < 2) continue;
+    error(list[0].subnetPath, 'network-acl', 'two-acls-one-subnet', 'network ACL', acls,
+      `is claimed by ${acls.length} network ACLs (${list.map((a) => a.path).join(', ')}); a subnet has exactly one, so one association silently replaces the other and its rules stop applying`,
+      'Give each endpoint (or ACL) its own subnets, or use one network ACL that carries the rules of both.');
+  }
+
+  // Security-group rules anywhere in the app that open a library endpoint beyond private ranges.
+  const ingressByGroup = new Map<string, Array<Collected['securityGroupRules'][number]>>();
+  for (const x of collected.securityGroupRules) {
+    if (!x.ingress) continue;
+    const list = ingressByGroup.get(x.group) ?? [];
+    list.push(x);
+    ingressByGroup.set(x.group, list);
+  }
+  for (const e of collected.endpoints) {
+    if (!e.library || e.management) continue;
+    const ownGroup = (e.library as unknown as { securityGroup?: IConstruct }).securityGroup;
+    for (const id of e.securityGroups) {
+      for (const x of ingressByGroup.get(keyOf(id)) ?? []) {
+        const under = ownGroup && (x.inlineOf === ownGroup || x.construct.node.path.startsWith(`${ownGroup.node.path}/`));
+        if (under) continue; // the endpoint's own validation reports these
+        if (x.rule.cidrUnknown) {
+          warning(x.construct, x.construct.node.path, 'security-group', WARNINGS.deployTimeNetworkValue,
+            `${x.construct.node.path} admits a deploy-time CIDR block to the endpoint ${e.path} (layer: security-group): it cannot be checked at synth. `
+            + 'Fix: admit clients by security group (endpoint.allowFrom(client)), or make sure the value is a private range.');
+          continue;
+        }
+        if (!x.rule.cidr) continue;
+        const problem = clientCidrProblem(x.rule.cidr);
+        if (!problem) continue;
+        error(x.construct.node.path, 'security-group', 'endpoint-public-ingress', `ingress rule to ${e.path}`, x.rule.cidr,
+          `${problem} (security group ${show(id)} of the Aurora DSQL endpoint)`,
+          'Admit clients by security group (endpoint.allowFrom(client) / allowedClients) or by private CIDR block only; remove that rule.', x.construct);
+      }
+    }
+  }
+  return dedupe(findings);
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const k = `${f.level}|${f.id}|${f.path}|${f.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

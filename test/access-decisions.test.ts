@@ -1,0 +1,391 @@
+/**
+ * Decision tests of the whole-app access model: for each composition, the verdict the report gives per
+ * client and route equals the verdict of an independent judge over the synthesized template (the IAM
+ * evaluator of test/support/iam-eval.ts for the policies, concrete packets through the security groups and
+ * network ACLs for the network), denying layers included.
+ */
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DsqlConnectPolicy, DsqlPrivateLinkEndpoint, SecureDsqlCluster } from '../src';
+import { Report, expectSameVerdict, judge, routeOf, synthReport } from './support/access';
+import { ENV, ResolvedTemplate } from './support/iam-eval';
+
+interface World {
+  readonly app: App;
+  readonly stack: Stack;
+  readonly vpc: ec2.Vpc;
+}
+
+/** A VPC with three isolated subnet groups (app, endpoint, other) in two AZs, no NAT. */
+function world(nat = false): World {
+  const app = new App();
+  const stack = new Stack(app, 'S', { env: ENV });
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: nat ? 1 : 0,
+    ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
+    subnetConfiguration: nat
+      ? [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }, { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 }]
+      : ['app', 'endpoint', 'other'].map((name) => ({ name, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 })),
+  });
+  return { app, stack, vpc };
+}
+
+function fn(scope: Stack, id: string, vpc?: ec2.IVpc, subnetGroupName = 'app', securityGroups?: ec2.ISecurityGroup[]): lambda.Function {
+  return new lambda.Function(scope, id, {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => {}'),
+    vpc,
+    vpcSubnets: vpc ? { subnetGroupName } : undefined,
+    securityGroups,
+  });
+}
+
+function lid(stack: Stack, c: { node: { defaultChild?: unknown } }): string {
+  return stack.getLogicalId(c.node.defaultChild as CfnResource);
+}
+
+/**
+ * Compare every client and route of `cluster`: the internet and each endpoint. Returns the report for
+ * further assertions.
+ */
+async function verify(w: World, cluster: SecureDsqlCluster, clients: Array<lambda.IFunction | [lambda.IFunction, string]>,
+  endpoints: DsqlPrivateLinkEndpoint[]): Promise<Report> {
+  const report = synthReport(w.app);
+  const template = new ResolvedTemplate(w.stack);
+  for (const entry of clients) {
+    // A client is a function (its path in the report), or a function and the path the report lists it
+    // under (the role a connect policy is attached to, whose placement is that function's).
+    const [client, path] = Array.isArray(entry) ? entry : [entry, entry.node.path];
+    for (const endpoint of [undefined, ...endpoints]) {
+      const via = endpoint ? endpoint.node.path : 'internet';
+      const route = routeOf(report, cluster.node.path, path, via);
+      const judgement = await judge({
+        template,
+        clusterId: lid(w.stack, cluster),
+        functionId: lid(w.stack, client),
+        endpointId: endpoint ? w.stack.getLogicalId(endpoint.endpoint.node.defaultChild as CfnResource) : undefined,
+        action: actionOf(report, cluster, path),
+      });
+      expectSameVerdict(route, judgement, `${path} via ${via}`);
+    }
+  }
+  return report;
+}
+
+function actionOf(report: Report, cluster: SecureDsqlCluster, path: string): string {
+  const c = report.clusters.find((x) => x.path === cluster.node.path)!.clients.find((x) => x.path === path)!;
+  expect(c.actions).toHaveLength(1);
+  return c.actions[0];
+}
+
+const denied = (report: Report, cluster: SecureDsqlCluster, client: lambda.IFunction | string, via: string) =>
+  routeOf(report, cluster.node.path, typeof client === 'string' ? client : client.node.path, via);
+
+describe('the model decides like the independent judge', () => {
+  test('1. block public access, one endpoint: the admitted client, one outside any VPC, one the endpoint does not admit', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db', { connectConditions: { blockPublicAccess: true } });
+    const inVpc = fn(w.stack, 'InVpc', w.vpc);
+    const outside = fn(w.stack, 'Outside');
+    const notAdmitted = fn(w.stack, 'NotAdmitted', w.vpc);
+    const endpoint = new DsqlPrivateLinkEndpoint(w.stack, 'Private', { vpc: w.vpc, cluster, vpcSubnets: { subnetGroupName: 'endpoint' }, allowedClients: [inVpc] });
+    for (const f of [inVpc, outside, notAdmitted]) cluster.grantConnect(f);
+    const report = await verify(w, cluster, [inVpc, outside, notAdmitted], [endpoint]);
+    expect(denied(report, cluster, inVpc, endpoint.node.path).allowed).toBe(true);
+    expect(denied(report, cluster, inVpc, 'internet').deniedBy).toEqual(['cluster-policy', 'placement']);
+    expect(denied(report, cluster, outside, endpoint.node.path).deniedBy).toEqual(['placement']);
+    expect(denied(report, cluster, notAdmitted, endpoint.node.path).deniedBy).toEqual(['security-group']);
+  });
+
+  test('2. a principal allow-list on the cluster admits one function and denies the other', async () => {
+    const w = world();
+    const a = fn(w.stack, 'A');
+    const b = fn(w.stack, 'B');
+    const cluster = new SecureDsqlCluster(w.stack, 'Db', { connectConditions: { principalArns: [a.role!.roleArn] } });
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc: w.vpc, vpcSubnets: { subnetGroupName: 'endpoint' } }) as DsqlPrivateLinkEndpoint;
+    cluster.grantConnect(a);
+    cluster.grantConnect(b);
+    const report = await verify(w, cluster, [a, b], [endpoint]);
+    expect(denied(report, cluster, a, 'internet').allowed).toBe(true);
+    expect(denied(report, cluster, b, 'internet').deniedBy).toEqual(['cluster-policy']);
+  });
+
+  test('3. a source-VPC condition: the client in that VPC gets through its endpoint, the client of another VPC nowhere', async () => {
+    const w = world();
+    const other = new ec2.Vpc(w.stack, 'Other', { maxAzs: 1, natGateways: 0, ipAddresses: ec2.IpAddresses.cidr('10.9.0.0/16'), subnetConfiguration: [{ name: 'app', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const cluster = new SecureDsqlCluster(w.stack, 'Db', { connectConditions: { sourceVpcIds: [w.vpc.vpcId] } });
+    const a = fn(w.stack, 'A', w.vpc);
+    const b = fn(w.stack, 'B', other);
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc: w.vpc, vpcSubnets: { subnetGroupName: 'endpoint' }, allowedClients: [a] }) as DsqlPrivateLinkEndpoint;
+    cluster.grantConnect(a);
+    cluster.grantConnect(b);
+    const report = await verify(w, cluster, [a, b], [endpoint]);
+    expect(denied(report, cluster, a, endpoint.node.path).allowed).toBe(true);
+    expect(denied(report, cluster, b, endpoint.node.path).deniedBy).toEqual(['placement']);
+  });
+
+  test('4. the endpoint policy admits one principal: the other is denied by the endpoint policy only', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db', { connectConditions: { blockPublicAccess: true } });
+    const a = fn(w.stack, 'A', w.vpc);
+    const b = fn(w.stack, 'B', w.vpc);
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', {
+      vpc: w.vpc, vpcSubnets: { subnetGroupName: 'endpoint' }, allowedClients: [a, b], allowedPrincipalArns: [a.role!.roleArn],
+    }) as DsqlPrivateLinkEndpoint;
+    cluster.grantConnect(a);
+    cluster.grantConnect(b);
+    const report = await verify(w, cluster, [a, b], [endpoint]);
+    expect(denied(report, cluster, a, endpoint.node.path).allowed).toBe(true);
+    expect(denied(report, cluster, b, endpoint.node.path).deniedBy).toEqual(['endpoint-policy']);
+  });
+
+  test('5. a network ACL on the endpoint subnets, clients in two other subnets: the listed one passes, the other does not', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db', { connectConditions: { blockPublicAccess: true } });
+    const a = fn(w.stack, 'A', w.vpc, 'app');
+    const c = fn(w.stack, 'C', w.vpc, 'other');
+    const appCidrs = w.vpc.selectSubnets({ subnetGroupName: 'app' }).subnets.map((s) => s.ipv4CidrBlock);
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', {
+      vpc: w.vpc, vpcSubnets: { subnetGroupName: 'endpoint' }, allowedClients: [a, c], networkAcl: { allowedCidrs: appCidrs },
+    }) as DsqlPrivateLinkEndpoint;
+    cluster.grantConnect(a);
+    cluster.grantConnect(c);
+    const report = await verify(w, cluster, [a, c], [endpoint]);
+    expect(denied(report, cluster, a, endpoint.node.path).allowed).toBe(true);
+    expect(denied(report, cluster, c, endpoint.node.path).deniedBy).toEqual(['network-acl']);
+  });
+
+  test('6. the client subnet\'s own ACL lets the connection out but drops the return traffic', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db', { connectConditions: { blockPublicAccess: true } });
+    const a = fn(w.stack, 'A', w.vpc, 'app');
+    const acl = new ec2.NetworkAcl(w.stack, 'AppAcl', { vpc: w.vpc, subnetSelection: { subnetGroupName: 'app' } });
+    acl.addEntry('Out5432', {
+      ruleNumber: 100, cidr: ec2.AclCidr.ipv4('10.0.0.0/16'), traffic: ec2.AclTraffic.tcpPort(5432), direction: ec2.TrafficDirection.EGRESS, ruleAction: ec2.Action.ALLOW,
+    });
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc: w.vpc, vpcSubnets: { subnetGroupName: 'endpoint' }, allowedClients: [a] }) as DsqlPrivateLinkEndpoint;
+    cluster.grantConnect(a);
+    const report = await verify(w, cluster, [a], [endpoint]);
+    const route = denied(report, cluster, a, endpoint.node.path);
+    expect(route.deniedBy).toEqual(['network-acl']);
+    expect(route.reasons.join(' ')).toMatch(/return traffic/);
+  });
+
+  test('7. one ACL on both the client and the endpoint subnets still filters the traffic between them', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db', { connectConditions: { blockPublicAccess: true } });
+    const a = fn(w.stack, 'A', w.vpc, 'app');
+    const shared = new ec2.NetworkAcl(w.stack, 'Shared', { vpc: w.vpc, subnetSelection: { subnets: [...w.vpc.selectSubnets({ subnetGroupName: 'app' }).subnets, ...w.vpc.selectSubnets({ subnetGroupName: 'endpoint' }).subnets] } });
+    const vpcCidr = ec2.AclCidr.ipv4('10.0.0.0/16');
+    shared.addEntry('In5432', { ruleNumber: 100, cidr: vpcCidr, traffic: ec2.AclTraffic.tcpPort(5432), direction: ec2.TrafficDirection.INGRESS });
+    shared.addEntry('InReturn', { ruleNumber: 110, cidr: vpcCidr, traffic: ec2.AclTraffic.tcpPortRange(1024, 65535), direction: ec2.TrafficDirection.INGRESS });
+    shared.addEntry('OutReturn', { ruleNumber: 100, cidr: vpcCidr, traffic: ec2.AclTraffic.tcpPortRange(1024, 65535), direction: ec2.TrafficDirection.EGRESS });
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc: w.vpc, vpcSubnets: { subnetGroupName: 'endpoint' }, allowedClients: [a] }) as DsqlPrivateLinkEndpoint;
+    cluster.grantConnect(a);
+    const report = await verify(w, cluster, [a], [endpoint]);
+    // The outbound rule 1024-65535 also covers the connection to 5432: both subnets pass everything needed.
+    expect(denied(report, cluster, a, endpoint.node.path).allowed).toBe(true);
+  });
+
+  test('8. one ACL on both subnets, without the outbound rule the connection needs', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db', { connectConditions: { blockPublicAccess: true } });
+    const a = fn(w.stack, 'A', w.vpc, 'app');
+    const shared = new ec2.NetworkAcl(w.stack, 'Shared', { vpc: w.vpc, subnetSelection: { subnets: [...w.vpc.selectSubnets({ subnetGroupName: 'app' }).subnets, ...w.vpc.selectSubnets({ subnetGroupName: 'endpoint' }).subnets] } });
+    const vpcCidr = ec2.AclCidr.ipv4('10.0.0.0/16');
+    shared.addEntry('In5432', { ruleNumber: 100, cidr: vpcCidr, traffic: ec2.AclTraffic.tcpPort(5432), direction: ec2.TrafficDirection.INGRESS });
+    shared.addEntry('InReturn', { ruleNumber: 110, cidr: vpcCidr, traffic: ec2.AclTraffic.tcpPortRange(32768, 65535), direction: ec2.TrafficDirection.INGRESS });
+    shared.addEntry('OutReturn', { ruleNumber: 100, cidr: vpcCidr, traffic: ec2.AclTraffic.tcpPortRange(32768, 65535), direction: ec2.TrafficDirection.EGRESS });
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc: w.vpc, vpcSubnets: { subnetGroupName: 'endpoint' }, allowedClients: [a] }) as DsqlPrivateLinkEndpoint;
+    cluster.grantConnect(a);
+    const report = await verify(w, cluster, [a], [endpoint]);
+    expect(denied(report, cluster, a, endpoint.node.path).deniedBy).toEqual(['network-acl']);
+  });
+
+  test('9. the endpoint admits the VPC block, but the client\'s own security group has no outbound rule', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db', { connectConditions: { blockPublicAccess: true } });
+    const closed = new ec2.SecurityGroup(w.stack, 'Closed', { vpc: w.vpc, allowAllOutbound: false });
+    const a = fn(w.stack, 'A', w.vpc, 'app', [closed]);
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc: w.vpc, vpcSubnets: { subnetGroupName: 'endpoint' } }) as DsqlPrivateLinkEndpoint;
+    endpoint.allowFrom(ec2.Peer.ipv4('10.0.0.0/16'));
+    cluster.grantConnect(a);
+    const report = await verify(w, cluster, [a], [endpoint]);
+    expect(denied(report, cluster, a, endpoint.node.path).deniedBy).toEqual(['security-group']);
+  });
+
+  test('10. a connect policy whose own conditions exclude the role it is attached to', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db');
+    // A named role: its ARN is known at synth (a generated name is not, and could be anything).
+    const role = new iam.Role(w.stack, 'AppRole', { roleName: 'app', assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const a = new lambda.Function(w.stack, 'A', {
+      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}'), role,
+    });
+    new DsqlConnectPolicy(w.stack, 'Connect', {
+      clusters: [cluster],
+      conditions: { principalArns: ['arn:aws:iam::123456789012:role/app-old'] },
+      roles: [role],
+    });
+    const report = await verify(w, cluster, [[a, a.role!.node.path]], []);
+    expect(denied(report, cluster, a.role!.node.path, 'internet').deniedBy).toEqual(['identity']);
+  });
+
+  test('11. an explicit Deny in the client\'s identity policy wins over the grant', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db');
+    const a = fn(w.stack, 'A');
+    const b = fn(w.stack, 'B');
+    cluster.grantConnect(a);
+    cluster.grantConnect(b);
+    b.addToRolePolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['dsql:*'], resources: ['*'] }));
+    const report = await verify(w, cluster, [a, b], []);
+    expect(denied(report, cluster, a, 'internet').allowed).toBe(true);
+    expect(denied(report, cluster, b, 'internet').deniedBy).toEqual(['identity']);
+  });
+
+  test('12. a public cluster: a function outside any VPC gets through, one in an isolated VPC does not', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db');
+    const out = fn(w.stack, 'Out');
+    const iso = fn(w.stack, 'Iso', w.vpc);
+    cluster.grantConnect(out);
+    cluster.grantConnect(iso);
+    const report = await verify(w, cluster, [out, iso], []);
+    expect(denied(report, cluster, out, 'internet').allowed).toBe(true);
+    expect(denied(report, cluster, iso, 'internet').deniedBy).toEqual(['placement']);
+  });
+
+  test('13. a function in private subnets behind a NAT gateway reaches the public endpoint', async () => {
+    const w = world(true);
+    const cluster = new SecureDsqlCluster(w.stack, 'Db');
+    const a = fn(w.stack, 'A', w.vpc, 'app');
+    cluster.grantConnectAdmin(a);
+    const report = await verify(w, cluster, [a], []);
+    expect(denied(report, cluster, a, 'internet').allowed).toBe(true);
+  });
+
+  test('14. principal lists on the cluster and the endpoint, with the database-role handler admitted to both', async () => {
+    const w = world();
+    const a = fn(w.stack, 'A', w.vpc);
+    const b = fn(w.stack, 'B', w.vpc);
+    const cluster = new SecureDsqlCluster(w.stack, 'Db', { connectConditions: { blockPublicAccess: true, principalArns: [a.role!.roleArn] } });
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', {
+      vpc: w.vpc, vpcSubnets: { subnetGroupName: 'endpoint' }, allowedClients: [a, b], allowedPrincipalArns: [a.role!.roleArn],
+    }) as DsqlPrivateLinkEndpoint;
+    const role = cluster.addDatabaseRole('Reader', { roleName: 'reader', endpoint });
+    role.grantConnect(a);
+    role.grantConnect(b);
+    const report = await verify(w, cluster, [a, b, role.handlerFunction], [endpoint]);
+    expect(denied(report, cluster, role.handlerFunction, endpoint.node.path).allowed).toBe(true);
+    expect(denied(report, cluster, b, endpoint.node.path).deniedBy).toEqual(['cluster-policy', 'endpoint-policy']);
+  });
+
+  test('15. a Deny for one principal added to the cluster policy', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db');
+    const a = fn(w.stack, 'A');
+    const b = fn(w.stack, 'B');
+    cluster.grantConnect(a);
+    cluster.grantConnect(b);
+    cluster.addToResourcePolicy(new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['dsql:DbConnect'],
+      resources: ['*'],
+      conditions: { ArnEquals: { 'aws:PrincipalArn': b.role!.roleArn } },
+    }));
+    const report = await verify(w, cluster, [a, b], []);
+    expect(denied(report, cluster, a, 'internet').allowed).toBe(true);
+    expect(denied(report, cluster, b, 'internet').deniedBy).toEqual(['cluster-policy']);
+  });
+
+  test('16. an identity policy conditioned on the endpoint: through it allowed, over the internet denied by the identity layer', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db');
+    const a = fn(w.stack, 'A', w.vpc);
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc: w.vpc, vpcSubnets: { subnetGroupName: 'endpoint' }, allowedClients: [a] }) as DsqlPrivateLinkEndpoint;
+    new DsqlConnectPolicy(w.stack, 'Connect', { clusters: [cluster], conditions: { sourceVpcEndpointIds: [endpoint.vpcEndpointId] }, roles: [a.role!] });
+    const report = await verify(w, cluster, [[a, a.role!.node.path]], [endpoint]);
+    expect(denied(report, cluster, a.role!.node.path, endpoint.node.path).allowed).toBe(true);
+    expect(denied(report, cluster, a.role!.node.path, 'internet').deniedBy).toEqual(['identity', 'placement']);
+  });
+});
+
+describe('what the model cannot know stays unknown', () => {
+  test('a source-IP allow-list: the public address of a client is decided at run time', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db', { connectConditions: { sourceIps: ['203.0.113.0/24'] } });
+    const a = fn(w.stack, 'A');
+    cluster.grantConnect(a);
+    const report = synthReport(w.app);
+    const route = routeOf(report, cluster.node.path, a.node.path, 'internet');
+    expect(route).toMatchObject({ allowed: false, unknown: true, deniedBy: [] });
+  });
+
+  test('a role no function of the app uses: placement unknown, never allowed', () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db');
+    const role = new iam.Role(w.stack, 'Role', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    cluster.grantConnect(role);
+    const report = synthReport(w.app);
+    const route = routeOf(report, cluster.node.path, role.node.path, 'internet');
+    expect(route).toMatchObject({ allowed: false, unknown: true });
+    expect(route.reasons.join(' ')).toMatch(/where S\/Role runs is not known/);
+  });
+
+  test('an imported cluster without declared conditions: its resource policy is unknown', () => {
+    const w = world();
+    const cluster = SecureDsqlCluster.fromClusterIdentifier(w.stack, 'Imported', 'abcdefghijklmnopqrstuvwxyz');
+    const a = fn(w.stack, 'A');
+    cluster.grantConnect(a);
+    const report = synthReport(w.app);
+    const route = routeOf(report, cluster.node.path, a.node.path, 'internet');
+    expect(route).toMatchObject({ allowed: false, unknown: true });
+    expect(route.reasons.join(' ')).toMatch(/declare connectConditions/);
+  });
+
+  test('an imported cluster with declared conditions is judged by them', () => {
+    const w = world();
+    const cluster = SecureDsqlCluster.fromClusterAttributes(w.stack, 'Imported', {
+      clusterIdentifier: 'abcdefghijklmnopqrstuvwxyz', connectConditions: { blockPublicAccess: true },
+    });
+    const a = fn(w.stack, 'A');
+    cluster.grantConnect(a);
+    const report = synthReport(w.app);
+    expect(routeOf(report, cluster.node.path, a.node.path, 'internet').deniedBy).toEqual(['cluster-policy']);
+  });
+});
+
+describe('across stacks and environments', () => {
+  test('17. a cluster in one stack, its endpoint and clients in another (cross-stack references)', () => {
+    const app = new App();
+    const data = new Stack(app, 'Data', { env: ENV });
+    const apps = new Stack(app, 'Apps', { env: ENV });
+    const vpc = new ec2.Vpc(apps, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'app', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const cluster = new SecureDsqlCluster(data, 'Db', { connectConditions: { blockPublicAccess: true } });
+    const a = fn(apps, 'A', vpc);
+    const b = fn(apps, 'B', vpc);
+    const endpoint = new DsqlPrivateLinkEndpoint(apps, 'Private', { vpc, cluster, allowedClients: [a] });
+    cluster.grantConnect(a);
+    cluster.grantConnect(b);
+    const report = synthReport(app);
+    expect(routeOf(report, 'Data/Db', 'Apps/A', endpoint.node.path)).toMatchObject({ allowed: true, unknown: false });
+    expect(routeOf(report, 'Data/Db', 'Apps/B', endpoint.node.path).deniedBy).toEqual(['security-group']);
+    expect(routeOf(report, 'Data/Db', 'Apps/A', 'internet').deniedBy).toEqual(['cluster-policy', 'placement']);
+  });
+
+  test('18. environment-agnostic stacks: a role of the same stack is still judged; the account is compared symbolically', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Agnostic');
+    const cluster = new SecureDsqlCluster(stack, 'Db');
+    const a = fn(stack, 'A');
+    cluster.grantConnect(a);
+    const report = synthReport(app);
+    expect(routeOf(report, 'Agnostic/Db', 'Agnostic/A', 'internet')).toMatchObject({ allowed: true });
+  });
+});

@@ -5,7 +5,7 @@ import type { IDsqlCluster } from './cluster-ref';
 import type { DsqlConnectConditions } from './connect-conditions';
 import { DB_CONNECT, DB_CONNECT_ADMIN, mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions } from './private/conditions';
 import { fail } from './private/errors';
-import { QUOTAS, managedPolicyQuotaProblems, policyLength } from './private/quota';
+import { QUOTAS, fitsQuota, managedPolicyQuotaProblems, policyLength } from './private/quota';
 
 /** IAM attaches at most this many managed policies to one role, user or group by default. */
 const ATTACHED_POLICIES_DEFAULT = 10;
@@ -146,14 +146,17 @@ export class DsqlConnectPolicy extends Construct {
     this.grantedActions = [...(connect ? [DB_CONNECT] : []), ...(connectAdmin ? [DB_CONNECT_ADMIN] : [])];
     const arns = props.clusters.map((c) => c.clusterArn);
 
-    const fitsInOne = (u: StatementUnit[]) => this.length(stack, u.map((x) => x.render(arns, ''))) <= QUOTAS.managedPolicy;
+    // The fit tests decide by the exact measure, but skip it when the cheap upper bound already fits.
+    const renderAll = (u: StatementUnit[]) => u.map((x) => x.render(arns, ''));
+    const fits = (statements: iam.PolicyStatement[]) => fitsQuota(stack, new iam.PolicyDocument({ statements }), QUOTAS.managedPolicy);
     const conditions = props.conditions && mergeSourceIpsToFit(this, 'conditions', props.conditions,
-      (c) => fitsInOne(this.units(c)), `the IAM managed policy quota of ${QUOTAS.managedPolicy} characters`);
+      (c) => fits(renderAll(this.units(c))), `the IAM managed policy quota of ${QUOTAS.managedPolicy} characters`);
     const units = this.units(conditions);
     this.effectiveSourceIps = conditions?.sourceIps ? [...conditions.sourceIps] : undefined;
 
-    const bins = fitsInOne(units)
-      ? [units.map((u) => u.render(arns, ''))]
+    const whole = renderAll(units);
+    const bins = fits(whole)
+      ? [whole]
       : this.pack(stack, units.flatMap((u) => this.chunk(stack, u, arns)));
 
     if (bins.length > ATTACHED_POLICIES_MAX) {

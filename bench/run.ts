@@ -3,8 +3,8 @@
  * bench/RESULTS.md. Not a test: nothing here asserts a time.
  *
  * Environment:
- *   BENCH_REPS   timed runs of each variant per row (default: 16 for rows under 50 units, else 12;
- *                the fastest is reported)
+ *   BENCH_REPS   timed runs of each variant per row, exactly (default: at least 12, then more while a fastest run
+ *                still improves by 1 % within 4 rounds, at most 24; the fastest is reported)
  *   BENCH_ROWS   comma-separated rows, each `<units>x<stacks>` (default 20x1,60x1,200x4)
  */
 import * as fs from 'fs';
@@ -66,11 +66,11 @@ function main(): void {
     if (!(units > 0 && stacks > 0)) throw new Error(`BENCH_ROWS: "${row}" is not <units>x<stacks>`);
     return { units, stacks };
   });
-  // At least 12 runs each; more for the small rows, which are quick and the most disturbed by other processes.
-  const reps = (c: SynthConfig) => (process.env.BENCH_REPS ? Number(process.env.BENCH_REPS) : c.units < 50 ? 16 : 12);
+  const fixed = process.env.BENCH_REPS ? Number(process.env.BENCH_REPS) : undefined;
+  const rounds = () => (fixed ? { min: fixed, max: fixed, settle: 0 } : { min: 12, max: 24, settle: 4 });
   const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
 
-  const synthSection = synthTable(runSynthBench(configs, reps, (m) => console.error(m)));
+  const synthSection = synthTable(runSynthBench(configs, rounds, (m) => console.error(m)));
   const quotaSection = quotaTable(runQuotaBench([10, 100, 1000], [10, 100]));
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
 
@@ -90,8 +90,9 @@ function main(): void {
     'The hand-written variant builds the same resources with the same decisions from aws-cdk-lib constructs. The',
     'units of a stack share one VPC (2 isolated subnets, no NAT), the client security group and the role; "200 (4)"',
     'is 4 stacks of 50 units in one app. Each row: one warm-up synth per variant, then rounds alternating the two',
-    '(order swapped each round) in one process, garbage collected before each run; the FASTEST run of each is',
-    'reported, and as a check the median over the rounds of the ratio of the two runs of a round (next to each',
+    '(order swapped each round) in one process, garbage collected before each run: at least 12 rounds, then more',
+    'while the fastest run of either variant still improves by 1 % within 4 rounds (at most 24). The FASTEST run of',
+    'each is reported, and as a check the median over the rounds of the ratio of the two runs of a round (next to each',
     'other in time, so they share the load of other processes). Time is from `new App()` to the written cloud',
     'assembly, so it includes every validation and aspect the library registers; the apps get the context `cdk synth`',
     'sets (path metadata, version reporting), so the templates are those users deploy. Ratios are library / hand-written;',

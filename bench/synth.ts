@@ -85,12 +85,21 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** How many rounds to run: at least `min`; then more while a fastest run still improves, up to `max`. */
+export interface Rounds {
+  readonly min: number;
+  readonly max: number;
+  /** Stop after this many rounds in a row in which neither variant's fastest run improved by 1 % or more. */
+  readonly settle: number;
+}
+
 /**
- * For each row: one warm-up synth of each variant, then `repetitions` rounds of both variants, the order
- * alternating from round to round so neither always runs on a warmer heap; the fastest run of each is kept
- * (the least disturbed by the other processes of the machine and by garbage collection).
+ * For each row: one warm-up synth of each variant, then rounds of both variants, the order alternating from
+ * round to round so neither always runs on a warmer heap; the fastest run of each is kept (the least
+ * disturbed by the other processes of the machine and by garbage collection). After `rounds.min` rounds,
+ * rounds go on while a fastest run still improves, so that a busy moment of the machine does not decide.
  */
-export function runSynthBench(configs: readonly SynthConfig[], repetitions: (config: SynthConfig) => number,
+export function runSynthBench(configs: readonly SynthConfig[], rounds: (config: SynthConfig) => Rounds,
   progress: (message: string) => void = () => undefined): SynthRow[] {
   const variants: Variant[] = ['library', 'hand'];
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-dsql-bench-'));
@@ -100,11 +109,21 @@ export function runSynthBench(configs: readonly SynthConfig[], repetitions: (con
       const started = Date.now();
       for (const variant of variants) synthOnce(variant, config, workdir);
       const samples: Record<Variant, SynthSample[]> = { library: [], hand: [] };
-      const reps = repetitions(config);
-      for (let r = 0; r < reps; r++) {
+      const { min, max, settle } = rounds(config);
+      const best: Record<Variant, number> = { library: Infinity, hand: Infinity };
+      let unchanged = 0;
+      for (let r = 0; r < max && (r < min || unchanged < settle); r++) {
         const order = r % 2 === 0 ? variants : [...variants].reverse();
-        for (const variant of order) samples[variant].push(synthOnce(variant, config, workdir));
+        let improved = false;
+        for (const variant of order) {
+          const sample = synthOnce(variant, config, workdir);
+          samples[variant].push(sample);
+          if (sample.ms < best[variant] * 0.99) improved = true;
+          best[variant] = Math.min(best[variant], sample.ms);
+        }
+        unchanged = improved ? 0 : unchanged + 1;
       }
+      const reps = samples.library.length;
       const fastest = (s: SynthSample[]): SynthSample => ({
         ms: Math.min(...s.map(x => x.ms)),
         templateBytes: s[0].templateBytes,

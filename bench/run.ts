@@ -3,49 +3,35 @@
  * bench/RESULTS.md. Not a test: nothing here asserts a time.
  *
  * Environment:
- *   BENCH_REPS   repetitions per unit count (default 7 for 1 and 10 units, 3 for 50)
- *   BENCH_UNITS  comma-separated unit counts (default 1,10,50)
+ *   BENCH_REPS   timed runs of each variant per row, exactly (default: at least 12, then more while a fastest run
+ *                still improves by 1 % within 4 rounds, at most 24; the fastest is reported)
+ *   BENCH_ROWS   comma-separated rows, each `<units>x<stacks>` (default 20x1,60x1,200x4)
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { handlerBundleBytes, RoleRow, runRoleBench } from './database-roles';
 import { Cell, QUOTAS, QuotaRow, runQuotaBench } from './quotas';
-import { SynthRow, runSynthBench } from './synth';
-import { missingConstructs } from './units';
+import { SynthConfig, SynthRow, runSynthBench } from './synth';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => (n < 100 ? n.toFixed(1) : fmt(n));
 
 function synthTable(rows: SynthRow[]): string {
   const lines = [
-    '| units | library synth (ms) | hand-written synth (ms) | time ratio | access model (ms) | access model / rest of library synth | library template (bytes) | hand-written template (bytes) | bytes ratio | library resources | hand-written resources | reps |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| units (stacks) | library synth (ms) | hand-written synth (ms) | time ratio | library ms / unit | hand-written ms / unit '
+      + '| library share / unit (ms) | paired median ratio | library template (bytes) | hand-written template (bytes) | bytes ratio '
+      + '| resources (library / hand-written) | runs each |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
-    const lib = r.library;
-    const na = 'not exported yet';
-    const model = lib?.accessModelMs;
-    // What the analysis adds: its time over the rest of the library's synth (which includes it).
-    const share = lib && model !== undefined ? `${((100 * model) / (lib.ms - model)).toFixed(1)}%` : '—';
-    lines.push(`| ${r.units} | ${lib ? ms(lib.ms) : na} | ${ms(r.hand.ms)} | ${lib ? (lib.ms / r.hand.ms).toFixed(2) : '—'} | `
-      + `${model !== undefined ? ms(model) : '—'} | ${share} | `
-      + `${lib ? fmt(lib.templateBytes) : na} | ${fmt(r.hand.templateBytes)} | ${lib ? (lib.templateBytes / r.hand.templateBytes).toFixed(2) : '—'} | `
-      + `${lib ? lib.resources : na} | ${r.hand.resources} | ${r.repetitions} |`);
+    const { library: lib, hand } = r;
+    lines.push(`| ${r.units} (${r.stacks}) | ${ms(lib.ms)} | ${ms(hand.ms)} | ${(lib.ms / hand.ms).toFixed(2)} | `
+      + `${(lib.ms / r.units).toFixed(2)} | ${(hand.ms / r.units).toFixed(2)} | ${((lib.ms - hand.ms) / r.units).toFixed(2)} | `
+      + `${r.pairedMedianRatio.toFixed(2)} | `
+      + `${fmt(lib.templateBytes)} | ${fmt(hand.templateBytes)} | ${(lib.templateBytes / hand.templateBytes).toFixed(2)} | `
+      + `${lib.resources} / ${hand.resources} | ${r.repetitions} |`);
   }
   return lines.join('\n');
-}
-
-function roleTable(rows: RoleRow[], bundleBytes: number | undefined): string {
-  const lines = [
-    '| database roles on one cluster | Lambda functions | IAM roles | IAM policies | custom resources | template (bytes) | synth (ms) | reps |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ];
-  for (const r of rows) {
-    lines.push(`| ${r.roles} | ${r.functions} | ${r.iamRoles} | ${r.iamPolicies} | ${r.customResources} | ${fmt(r.templateBytes)} | ${ms(r.synthMs)} | ${r.repetitions} |`);
-  }
-  const bundle = bundleBytes === undefined ? 'not built (run `npx projen bundle`)' : `${fmt(bundleBytes)} bytes (${(bundleBytes / 1024).toFixed(0)} KB)`;
-  return `${lines.join('\n')}\n\nHandler bundle (assets/handlers/database-role.lambda/index.js, minified, no source map): ${bundle}.`;
 }
 
 function cell(c: Cell): string {
@@ -75,17 +61,17 @@ function quotaTable(rows: QuotaRow[]): string {
 
 function main(): void {
   const started = Date.now();
-  const units = (process.env.BENCH_UNITS ?? '1,10,50').split(',').map(Number);
-  const repsOverride = process.env.BENCH_REPS ? Number(process.env.BENCH_REPS) : undefined;
-  const reps = (n: number) => repsOverride ?? (n >= 50 ? 5 : 9);
+  const configs: SynthConfig[] = (process.env.BENCH_ROWS ?? '20x1,60x1,200x4').split(',').map((row) => {
+    const [units, stacks = 1] = row.split('x').map(Number);
+    if (!(units > 0 && stacks > 0)) throw new Error(`BENCH_ROWS: "${row}" is not <units>x<stacks>`);
+    return { units, stacks };
+  });
+  const fixed = process.env.BENCH_REPS ? Number(process.env.BENCH_REPS) : undefined;
+  const rounds = () => (fixed ? { min: fixed, max: fixed, settle: 0 } : { min: 12, max: 24, settle: 4 });
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
 
-  const missing = missingConstructs();
-  let synthSection = synthTable(runSynthBench(units, reps, missing.length === 0 ? ['library', 'hand'] : ['hand']));
-  if (missing.length > 0) {
-    synthSection += `\n\n_Library variant not run: ${missing.join(', ')} not exported from src/index.ts yet._`;
-  }
+  const synthSection = synthTable(runSynthBench(configs, rounds, (m) => console.error(m)));
   const quotaSection = quotaTable(runQuotaBench([10, 100, 1000], [10, 100]));
-  const roleSection = roleTable(runRoleBench([1, 10], repsOverride ?? 9), handlerBundleBytes());
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
 
   const cdkVersion = JSON.parse(fs.readFileSync(require.resolve('aws-cdk-lib/package.json'), 'utf-8')).version;
@@ -93,17 +79,25 @@ function main(): void {
     '# secure-dsql benchmarks',
     '',
     `Produced by \`npx projen bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, `
-      + `aws-cdk-lib ${cdkVersion}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}; the run took ${seconds} s.`,
+      + `aws-cdk-lib ${cdkVersion}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}; the run took ${seconds} s `
+      + `(load average ${load} at the start: other processes share the machine, hence the fastest of many runs).`,
     '',
     '## Synth time and template size: secure units, library vs hand-written',
     '',
-    'A unit is one cluster that refuses public connections, an interface endpoint for its connection service on',
-    'TCP 5432 reachable from one client security group, and a managed policy that lets one role connect. Both',
-    'variants share one VPC (2 isolated subnets, no NAT), the client security group and the role. Each row: one',
-    'warm-up synth per variant, then N rounds alternating the two (order swapped each round) in one process; medians.',
-    'Time is from `new App()` to the written cloud assembly. Ratios are library / hand-written. "access model" is the part',
-    'of the library\'s synth spent in the whole-app access model (one pass over the tree, the verdicts, the checks and the',
-    'report files), as it records in `dsql-access-report.json`; the next column is what it adds to the rest of the synth.',
+    'A unit is one cluster that refuses public connections (`blockPublicAccess`), an interface endpoint for its',
+    'connection service on TCP 5432 reachable from one client security group, whose policy admits a list of two',
+    'principals, and a managed policy that lets one role connect through that endpoint only (`sourceVpcEndpointIds`).',
+    'The hand-written variant builds the same resources with the same decisions from aws-cdk-lib constructs. The',
+    'units of a stack share one VPC (2 isolated subnets, no NAT), the client security group and the role; "200 (4)"',
+    'is 4 stacks of 50 units in one app. Each row: one warm-up synth per variant, then rounds alternating the two',
+    '(order swapped each round) in one process, garbage collected before each run: at least 12 rounds, then more',
+    'while the fastest run of either variant still improves by 1 % within 4 rounds (at most 24). The FASTEST run of',
+    'each is reported, and as a check the median over the rounds of the ratio of the two runs of a round (next to each',
+    'other in time, so they share the load of other processes). Time is from `new App()` to the written cloud',
+    'assembly, so it includes every validation and aspect the library registers; the apps get the context `cdk synth`',
+    'sets (path metadata, version reporting), so the templates are those users deploy. Ratios are library / hand-written;',
+    'the library share per unit is (library − hand-written) / units: flat (or falling) across the rows when the',
+    'cost grows linearly.',
     '',
     synthSection,
     '',
@@ -118,14 +112,6 @@ function main(): void {
     '(`principalArns`) and the endpoint policy (`allowedPrincipalArns`).',
     '',
     quotaSection,
-    '',
-    '## Database roles: what N roles on one cluster cost',
-    '',
-    'One cluster, one application role, and N DsqlDatabaseRoles mapped to it (each with USAGE on one schema). The',
-    'roles share one handler function and one provider framework function per stack, cluster and placement; the',
-    'counts leave out the application role. Synth time as above (one warm-up, median of the repetitions).',
-    '',
-    roleSection,
     '',
   ].join('\n');
 

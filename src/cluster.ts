@@ -23,7 +23,7 @@ import { DsqlValidationError, fail, failureMessage, formatFailure } from './priv
 import { privateHostName, publicHostName } from './private/host-names';
 import { OCC_CONFLICT_RATE_EXPRESSION, clusterMetricProps, connectCallsMetricProps, connectionsMetricProps } from './private/metrics';
 import { describeSets as describeMultiRegionSets, multiRegionSetOf } from './private/multi-region-sets';
-import { QUOTAS, policyLength } from './private/quota';
+import { QUOTAS, fitsQuota, lengthOverQuota } from './private/quota';
 import { CLUSTER_ARN, CLUSTER_ID, REGION, SERVICE_NAME, requireNonEmpty } from './private/validation';
 import { DsqlPrivateLinkEndpoint } from './private-link-endpoint';
 import { VpcEndpointServiceNameLookup } from './service-name-lookup';
@@ -556,7 +556,7 @@ export class SecureDsqlCluster extends DsqlClusterBase {
   private renderConditions(conditions: DsqlConnectConditions): iam.PolicyStatement[] {
     const render = (c: DsqlConnectConditions) => renderConnectConditions(c, { resources: ['*'], principal: new iam.AnyPrincipal() });
     const fits = (c: DsqlConnectConditions) =>
-      policyLength(Stack.of(this), new iam.PolicyDocument({ statements: render(c) })) <= QUOTAS.clusterPolicy;
+      fitsQuota(Stack.of(this), new iam.PolicyDocument({ statements: render(c) }), QUOTAS.clusterPolicy);
     return render(mergeSourceIpsToFit(this, 'connectConditions', conditions, fits, `the cluster policy quota of ${QUOTAS.clusterPolicy} characters`));
   }
 
@@ -705,8 +705,8 @@ export class SecureDsqlCluster extends DsqlClusterBase {
     if (this.resourcePolicy.isEmpty) return [];
     const errors = this.resourcePolicy.validateForResourcePolicy().map((problem) => failureMessage(this, 'addToResourcePolicy(statement)',
       problem, 'makes a statement that is not valid in a resource-based policy', 'Give every statement a principal and at least one action and resource.'));
-    const length = policyLength(Stack.of(this), this.resourcePolicy);
-    if (length > QUOTAS.clusterPolicy) {
+    const length = lengthOverQuota(Stack.of(this), this.resourcePolicy, QUOTAS.clusterPolicy);
+    if (length !== undefined) {
       errors.push(failureMessage(this, 'connectConditions/addToResourcePolicy', `${length} characters`,
         `make a cluster resource policy over the Aurora DSQL quota of ${QUOTAS.clusterPolicy} characters`,
         'Merge CIDR blocks, trust whole VPCs instead of many endpoints, or move per-principal rules into identity policies (DsqlConnectPolicy).'));

@@ -11,7 +11,7 @@ import { fail, failureMessage, show } from './private/errors';
 import { privateHostName } from './private/host-names';
 import { planNaclRules, quotaCount } from './private/nacl';
 import { PRIVATE_PATH_SUBNET_TAG_VALUE, PRIVATE_PATH_TAG_KEY, tagPrivatePath } from './private/private-path-tag';
-import { QUOTAS, policyLength } from './private/quota';
+import { QUOTAS, lengthOverQuota } from './private/quota';
 import { checkClientCidr, checkPeer, securityGroupProblems } from './private/security-group-rules';
 import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
 
@@ -471,14 +471,16 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
   private validate(): string[] {
     const errors: string[] = [];
     const stack = Stack.of(this);
-    const length = policyLength(stack, this.connectPolicy);
-    if (length > QUOTAS.endpointPolicy) {
+    // Each policy is measured once, here; the exact measure only when the cheap bound is over the quota.
+    const length = lengthOverQuota(stack, this.connectPolicy, QUOTAS.endpointPolicy);
+    if (length !== undefined) {
       errors.push(failureMessage(this, 'allowedPrincipalArns/addCluster', `${length} characters`,
         `make an endpoint policy over the VPC endpoint policy quota of ${QUOTAS.endpointPolicy} characters`,
         'Use wildcards in allowedPrincipalArns (e.g. arn:aws:iam::123456789012:role/app-*), or split the clusters over several endpoints.'));
     }
-    if (this.managementPolicy && policyLength(stack, this.managementPolicy) > QUOTAS.endpointPolicy) {
-      errors.push(failureMessage(this, 'managementActions', `${policyLength(stack, this.managementPolicy)} characters`,
+    const managementLength = this.managementPolicy && lengthOverQuota(stack, this.managementPolicy, QUOTAS.endpointPolicy);
+    if (managementLength !== undefined) {
+      errors.push(failureMessage(this, 'managementActions', `${managementLength} characters`,
         `make a management endpoint policy over the quota of ${QUOTAS.endpointPolicy} characters`, 'Use fewer actions or wildcards.'));
     }
     errors.push(...securityGroupProblems(this, 'securityGroup', this.securityGroup));

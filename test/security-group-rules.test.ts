@@ -1,7 +1,11 @@
 /** The pure security-group rule inspector of the private path (src/private/security-group-rules.ts). */
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { SecureDsqlCluster } from '../src';
 import { clientCidrProblem, peerCidr, ruleProblems, rulesOf } from '../src/private/security-group-rules';
+import { validationMemo } from '../src/private/validation-memo';
+import { DsqlPrivateLinkEndpoint } from '../src/private-link-endpoint';
 
 describe('clientCidrProblem', () => {
   test.each(['10.0.0.0/16', '172.16.0.0/12', '192.168.1.0/24', '100.64.0.0/10'])('accepts the private block %s', (cidr) => {
@@ -67,5 +71,35 @@ describe('rulesOf and peerCidr', () => {
     expect(peerCidr(ec2.Peer.ipv4('10.0.0.0/8'))).toBe('10.0.0.0/8');
     expect(peerCidr(ec2.Peer.anyIpv6())).toBe('::/0');
     expect(peerCidr(new ec2.SecurityGroup(s, 'Sg', { vpc }))).toBeUndefined();
+  });
+});
+
+describe('validation memo (rules resolved once per validation pass)', () => {
+  test('computed once per pass for every check of the pass, and again in the next pass', () => {
+    const app = new App();
+    const s = new Stack(app, 'S');
+    const key = {};
+    let computed = 0;
+    const seen: number[] = [];
+    for (const id of ['A', 'B', 'C']) {
+      new Construct(s, id).node.addValidation({ validate: () => { seen.push(validationMemo(s, 'test', key, () => ++computed)); return []; } });
+    }
+    app.synth();
+    expect(seen).toEqual([1, 1, 1]);
+    app.synth({ force: true });
+    expect(seen).toEqual([1, 1, 1, 2, 2, 2]);
+  });
+
+  test('a second synthesis sees a rule added after the first (an endpoint\'s shared security group)', () => {
+    const app = new App();
+    const s = new Stack(app, 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(s, 'Vpc', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'a', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const sg = new ec2.SecurityGroup(s, 'Shared', { vpc, allowAllOutbound: false });
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    new DsqlPrivateLinkEndpoint(s, 'One', { vpc, cluster, securityGroup: sg });
+    new DsqlPrivateLinkEndpoint(s, 'Two', { vpc, cluster: new SecureDsqlCluster(s, 'Db2'), securityGroup: sg });
+    expect(() => app.synth()).not.toThrow();
+    sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(5432));
+    expect(() => app.synth({ force: true })).toThrow(/S\/One: securityGroup has an ingress rule from every address \(got "0\.0\.0\.0\/0"\)[\s\S]*S\/Two: securityGroup has an ingress rule from every address/);
   });
 });

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { failureMessage } from './errors';
@@ -26,21 +26,127 @@ export const QUOTAS = {
  */
 export const TOKEN_LENGTH_ESTIMATE = 96;
 
+/** What the exact measure counts for a CloudFormation intrinsic: `TOKEN_LENGTH_ESTIMATE` characters and quotes. */
+const INTRINSIC_LENGTH = TOKEN_LENGTH_ESTIMATE + 2;
+
+/** The replacer of the exact measure: every intrinsic (an object with the one key `Ref` or `Fn::…`) counts as a string of the estimate. */
+function estimateIntrinsics(_key: string, value: unknown): unknown {
+  return isIntrinsic(value) ? 'x'.repeat(TOKEN_LENGTH_ESTIMATE) : value;
+}
+
+function isIntrinsic(value: unknown): boolean {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
+}
+
 /**
  * The length of a policy document as AWS counts it: compact JSON, with every unresolved value (Ref,
- * Fn::GetAtt, Fn::Join…) counted as `TOKEN_LENGTH_ESTIMATE` characters.
+ * Fn::GetAtt, Fn::Join…) counted as `TOKEN_LENGTH_ESTIMATE` characters. This is the exact measure the quota
+ * checks decide by; it resolves the whole document, so call it only when `policyLengthUpperBound` is over
+ * the quota (see `lengthOverQuota`).
  */
 export function policyLength(stack: Stack, document: iam.PolicyDocument): number {
-  const resolved = stack.resolve(document.toJSON());
-  return JSON.stringify(resolved, (_key, value) => {
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      const keys = Object.keys(value);
-      if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) {
-        return 'x'.repeat(TOKEN_LENGTH_ESTIMATE);
-      }
-    }
-    return value;
-  }).length;
+  return exactLength(stack, document.toJSON()) ?? 0;
+}
+
+/** The exact measure of one value, or undefined when it resolves to nothing (the resolver then drops it). */
+function exactLength(stack: Stack, value: unknown): number | undefined {
+  const resolved = stack.resolve(value);
+  return resolved === undefined ? undefined : JSON.stringify(resolved, estimateIntrinsics).length;
+}
+
+/**
+ * A cheap upper bound of `policyLength`: never less than it, for every document (test/quota.test.ts proves it
+ * on generated documents). It walks the unresolved document instead of resolving it:
+ *
+ * - literal values count what compact JSON makes of them, exactly;
+ * - a string that holds only references to resources of `stack` (`Ref`, `Fn::GetAtt`, which always resolve to
+ *   an intrinsic there) counts its own length plus `TOKEN_LENGTH_ESTIMATE` and quotes per token: the most the
+ *   exact measure counts for it, since the whole string resolves to one intrinsic (`Fn::Join` when it has
+ *   literal parts);
+ * - any other token (a `Lazy`, a reference to another stack, a list token…) is resolved on its own and
+ *   measured exactly, as the exact measure would (resolving a plain object is resolving each of its values).
+ *
+ * So `policyLengthUpperBound(...) <= quota` proves `policyLength(...) <= quota` without resolving the whole
+ * document, which costs several times more (most policies are far below their quota).
+ */
+export function policyLengthUpperBound(stack: Stack, document: iam.PolicyDocument): number {
+  return boundOf(stack, document.toJSON()) ?? 0;
+}
+
+/**
+ * The exact length of `document` when it is over `quota`, or undefined when it is within: the bound decides
+ * when it can, the exact measure otherwise. Exactly as strict as `policyLength(...) > quota`.
+ */
+export function lengthOverQuota(stack: Stack, document: iam.PolicyDocument, quota: number): number | undefined {
+  if (policyLengthUpperBound(stack, document) <= quota) return undefined;
+  const length = policyLength(stack, document);
+  return length > quota ? length : undefined;
+}
+
+/** Whether `document` is within `quota` by the exact measure (decided by the bound when it can). */
+export function fitsQuota(stack: Stack, document: iam.PolicyDocument, quota: number): boolean {
+  return lengthOverQuota(stack, document, quota) === undefined;
+}
+
+/** An upper bound of the exact measure of `value`; undefined when it resolves to nothing (dropped). */
+function boundOf(stack: Stack, value: unknown): number | undefined {
+  switch (typeof value) {
+    case 'string': return stringBound(stack, value);
+    case 'boolean': return value ? 4 : 5;
+    case 'number': return Token.isUnresolved(value) ? exactLength(stack, value) : JSON.stringify(value).length;
+    case 'object': break;
+    default: return exactLength(stack, value);
+  }
+  if (value === null) return 4;
+  if (Array.isArray(value)) {
+    // A list token (or a hole) changes the array itself when resolved: measure such an array exactly.
+    if (value.some((v) => v === undefined || (typeof v === 'string' && Token.isUnresolved([v])))) return exactLength(stack, value);
+    let length = 2 + Math.max(0, value.length - 1);
+    // An element that resolves to nothing is dropped with its comma: counting the comma keeps the bound above.
+    for (const v of value) length += boundOf(stack, v) ?? 0;
+    return length;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (Tokenization.isResolvable(value) || (prototype !== Object.prototype && prototype !== null)) return exactLength(stack, value);
+  let length = 2;
+  const kept: string[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    if (Token.isUnresolved(key)) return exactLength(stack, value);
+    if (v === undefined) continue;
+    const bound = boundOf(stack, v);
+    if (bound === undefined) continue;
+    kept.push(key);
+    length += JSON.stringify(key).length + 1 + bound;
+  }
+  // The exact measure counts an object that resolves to one `Ref` / `Fn::…` key as an intrinsic.
+  if (kept.length === 1 && (kept[0] === 'Ref' || kept[0].startsWith('Fn::'))) return INTRINSIC_LENGTH;
+  return length + Math.max(0, kept.length - 1);
+}
+
+function stringBound(stack: Stack, value: string): number | undefined {
+  if (Token.isUnresolved([value])) return exactLength(stack, value); // a list token in a scalar position
+  const literal = JSON.stringify(value).length;
+  if (!Token.isUnresolved(value)) return literal;
+  const tokens = Tokenization.reverseString(value).tokens;
+  if (!tokens.every((t) => isLocalReference(stack, t))) return exactLength(stack, value);
+  return literal + tokens.length * INTRINSIC_LENGTH;
+}
+
+/**
+ * A reference to an attribute (or the `Ref`) of a resource of `stack`, resolved in `stack`: always a `Ref` or
+ * `Fn::GetAtt` intrinsic. References to other stacks are replaced at synth (by imports, parameters, readers
+ * of other Regions' values), so they are not bounded here but measured. (test/quota.test.ts fails if CDK
+ * renames the class, which would only make every token measured.)
+ */
+function isLocalReference(stack: Stack, token: unknown): boolean {
+  if (!Reference.isReference(token) || token.constructor.name !== 'CfnReference') return false;
+  try {
+    return Stack.of(token.target) === stack;
+  } catch {
+    return false; // a target outside any stack: not bounded, measured
+  }
 }
 
 /**
@@ -48,8 +154,8 @@ export function policyLength(stack: Stack, document: iam.PolicyDocument): number
  * construction), as messages of the project's form on `scope`.
  */
 export function managedPolicyQuotaProblems(scope: IConstruct, policy: iam.ManagedPolicy, fix: string): string[] {
-  const length = policyLength(Stack.of(scope), policy.document);
-  return length > QUOTAS.managedPolicy
+  const length = lengthOverQuota(Stack.of(scope), policy.document, QUOTAS.managedPolicy);
+  return length !== undefined
     ? [failureMessage(scope, 'statements', `${length} characters`,
       `make a managed policy over the IAM quota of ${QUOTAS.managedPolicy} characters (whitespace not counted)`, fix)]
     : [];

@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { cidrProblem, isAnyAddress, isPrivateCidr, parseCidr } from './cidr';
 import { fail, failureMessage } from './errors';
 import { QUOTAS } from './quota';
+import { validationMemo } from './validation-memo';
 
 /**
  * Pure inspection of security-group rules for the private path: which client blocks are acceptable, and
@@ -143,7 +144,15 @@ export function ruleProblems(rules: SecurityGroupRules): RuleProblem[] {
   return problems;
 }
 
-/** The problems of `sg`'s deployed rules, as messages of the project's form on `scope`. */
+/**
+ * `rulesOf(sg)` for the checks of a validation pass: resolved once per pass, however many checks read the rules
+ * of a group (several endpoints can share one, and the whole-app checks read them again).
+ */
+export function validatedRulesOf(sg: ec2.ISecurityGroup): SecurityGroupRules {
+  return validationMemo(sg, 'security-group-rules', sg, () => rulesOf(sg));
+}
+
+/** The problems of `sg`'s deployed rules, as messages of the project's form on `scope`. For validations. */
 export function securityGroupProblems(scope: IConstruct, prop: string, sg: ec2.ISecurityGroup): string[] {
-  return ruleProblems(rulesOf(sg)).map((p) => failureMessage(scope, prop, p.value, p.problem, p.fix));
+  return ruleProblems(validatedRulesOf(sg)).map((p) => failureMessage(scope, prop, p.value, p.problem, p.fix));
 }

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Lazy, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
@@ -10,7 +10,7 @@ import { CONNECT_ACTIONS, renderConnectConditions } from './private/conditions';
 import { fail, failureMessage, show } from './private/errors';
 import { privateHostName } from './private/host-names';
 import { planNaclRules, quotaCount } from './private/nacl';
-import { PRIVATE_PATH_SUBNET_TAG_VALUE, PRIVATE_PATH_TAG_KEY, tagPrivatePath } from './private/private-path-tag';
+import { PRIVATE_PATH_SUBNET_TAG_VALUE, PRIVATE_PATH_TAG_KEY, tagPrivatePath, tagPrivatePathResources } from './private/private-path-tag';
 import { QUOTAS, lengthOverQuota } from './private/quota';
 import { checkClientCidr, checkPeer, securityGroupProblems } from './private/security-group-rules';
 import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
@@ -328,7 +328,7 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
     resourceType: string, untagged: string[]): void {
     if (resource.node.defaultChild instanceof cfnType) {
       const value = resourceType === 'AWS::EC2::Subnet' ? PRIVATE_PATH_SUBNET_TAG_VALUE : this.serviceName;
-      Tags.of(resource).add(PRIVATE_PATH_TAG_KEY, value, { includeResourceTypes: [resourceType] });
+      tagPrivatePathResources(resource, resourceType, value);
     } else {
       untagged.push(`${resourceType.split('::')[2]} ${resource.node.path}`);
     }

@@ -2,7 +2,7 @@
  * DsqlPrivateLinkEndpoint: template assertions for every default and prop, sharing, bad input, and one
  * snapshot. Decisions through the endpoint are in private-link-endpoint-decisions.test.ts.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -691,4 +691,33 @@ test('a network ACL and a client in the VPC that the cluster\'s principal list a
     vpc, vpcSubnets: { subnetGroupName: 'endpoints' }, allowedClients: [fn], networkAcl: { allowedCidrs: ['10.0.0.0/16'] },
   });
   expect(() => Template.fromStack(s)).not.toThrow();
+});
+
+describe('private-path tags and the app\'s own Tags', () => {
+  const TAG = 'secure-dsql:private-path';
+  const build = (apply: (app: App) => void) => {
+    const app = new App();
+    const s = new Stack(app, 'Stack', { env: ENV });
+    const vpc = vpcOf(s);
+    const cluster = SecureDsqlCluster.fromClusterAttributes(s, 'Db', { clusterIdentifier: ID_A, vpcEndpointServiceName: SERVICE });
+    new DsqlPrivateLinkEndpoint(s, 'Endpoint', { vpc, cluster, networkAcl: { allowedCidrs: ['10.0.0.0/16'] } });
+    apply(app);
+    const t = Template.fromStack(s);
+    const tagOf = (type: string) => Object.values<any>(t.findResources(type))
+      .map((r) => (r.Properties.Tags ?? []).find((x: any) => x.Key === TAG)?.Value);
+    return { endpoint: tagOf('AWS::EC2::VPCEndpoint'), sg: tagOf('AWS::EC2::SecurityGroup'), acl: tagOf('AWS::EC2::NetworkAcl') };
+  };
+
+  test('the endpoint, its security group and network ACL carry the service name', () => {
+    expect(build(() => undefined)).toEqual({ endpoint: [SERVICE], sg: [SERVICE], acl: [SERVICE] });
+  });
+
+  test('an app-wide tag of the same key at the default priority does not replace them; a higher priority does', () => {
+    expect(build((app) => Tags.of(app).add(TAG, 'other')).endpoint).toEqual([SERVICE]);
+    expect(build((app) => Tags.of(app).add(TAG, 'other', { priority: 150 })).endpoint).toEqual(['other']);
+  });
+
+  test('Tags.of(scope).remove removes them (the guardrail is what stops that on a deployed path)', () => {
+    expect(build((app) => Tags.of(app).remove(TAG))).toEqual({ endpoint: [undefined], sg: [undefined], acl: [undefined] });
+  });
 });

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, Stage } from 'aws-cdk-lib';
+import { CfnElement, DefaultTokenResolver, IPostProcessor, IResolvable, IResolveContext, Reference, Stage, StringConcat, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { failureMessage } from './errors';
@@ -50,49 +50,55 @@ export function registerAttachedPolicies(owner: IConstruct, policies: readonly i
   owners.push({ construct: owner, policies, quota });
 }
 
-/** Every construct of `scope`'s tree, without the trees of nested stages (they validate themselves). */
-function constructsOf(scope: IConstruct): IConstruct[] {
-  const out: IConstruct[] = [];
+/**
+ * Resolves like `Stack.resolve`, except that a reference to a resource or a pseudo parameter (`Ref`,
+ * `Fn::GetAtt`) becomes a marker naming its target by construct path, instead of an intrinsic with the
+ * target's logical id. So a role referenced from another stack (an export and `Fn::ImportValue` in the
+ * template) has the same key as in its own stack, and no logical id (an MD5 of the path) is computed.
+ */
+class ReferenceMarker extends DefaultTokenResolver {
+  constructor() {
+    super(new StringConcat());
+  }
+
+  public resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): unknown {
+    if (t instanceof Reference) return `${MARK}${t.target.node.path}#${t.displayName}${MARK}`;
+    return super.resolveToken(t, context, postProcessor);
+  }
+}
+
+/** Delimits reference markers; never part of a CloudFormation value. */
+const MARK = '\u0000';
+
+/** The key of a resource: a `Ref` marker of it. */
+function resourceKey(cfn: CfnElement): string {
+  return `${MARK}${cfn.node.path}#Ref${MARK}`;
+}
+
+/** The L1 identities and managed policies of `scope`'s tree, without the trees of nested stages (they validate themselves). */
+function identitiesAndPolicies(scope: IConstruct): { identities: Array<iam.CfnRole | iam.CfnUser | iam.CfnGroup>; policies: iam.CfnManagedPolicy[] } {
+  const identities: Array<iam.CfnRole | iam.CfnUser | iam.CfnGroup> = [];
+  const policies: iam.CfnManagedPolicy[] = [];
   const visit = (c: IConstruct) => {
-    out.push(c);
+    if (c instanceof iam.CfnManagedPolicy) policies.push(c);
+    else if (c instanceof iam.CfnRole || c instanceof iam.CfnUser || c instanceof iam.CfnGroup) identities.push(c);
     for (const child of c.node.children) if (!Stage.isStage(child)) visit(child);
   };
   visit(scope);
-  return out;
-}
-
-function isRef(v: unknown): v is { Ref: string } {
-  return !!v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { Ref?: unknown }).Ref === 'string';
-}
-
-function importName(v: unknown): string | undefined {
-  if (!v || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).length !== 1) return undefined;
-  const name = (v as Record<string, unknown>)['Fn::ImportValue'];
-  return typeof name === 'string' ? name : undefined;
+  return { identities, policies };
 }
 
 function quotaProblems(scope: IConstruct, owners: readonly Owner[]): string[] {
-  const all = constructsOf(scope);
-  const resourceKey = (stack: Stack, logicalId: string) => `${stack.node.path}::${logicalId}`;
-
-  // Exports of the stages' stacks, so that a cross-stack reference (Fn::ImportValue) names the same resource.
-  const exportedRefs = new Map<string, string>();
-  for (const c of all) {
-    if (!(c instanceof CfnOutput)) continue;
-    const stack = Stack.of(c);
-    const name = stack.resolve(c.exportName);
-    const value = stack.resolve(c.value);
-    if (typeof name === 'string' && isRef(value)) exportedRefs.set(name, resourceKey(stack, value.Ref));
-  }
-  // The key of a resource as a resolved value in `stack`: a Ref, an import of an export, a name or an ARN.
-  const keyOf = (stack: Stack, value: unknown, kind: string): string => {
-    if (isRef(value)) return resourceKey(stack, value.Ref);
-    const imported = importName(value);
-    if (imported !== undefined) return exportedRefs.get(imported) ?? `import:${imported}`;
-    return typeof value === 'string' ? `${kind}:${value}` : JSON.stringify(value);
+  const { identities: l1Identities, policies: l1Policies } = identitiesAndPolicies(scope);
+  const resolver = new ReferenceMarker();
+  // The key of a resolved value: a reference marker names its target; a name or an ARN is itself.
+  const keyOf = (value: unknown, kind: string): string => {
+    if (typeof value !== 'string') return JSON.stringify(value);
+    return value.startsWith(MARK) ? value : `${kind}:${value}`;
   };
-  const list = (stack: Stack, value: unknown): unknown[] => {
-    const resolved = stack.resolve(value);
+  const list = (on: IConstruct, value: unknown): unknown[] => {
+    if (value === undefined) return [];
+    const resolved = Tokenization.resolve(value, { scope: on, resolver, preparing: false });
     return Array.isArray(resolved) ? resolved : [];
   };
 
@@ -106,23 +112,19 @@ function quotaProblems(scope: IConstruct, owners: readonly Owner[]): string[] {
     return found;
   };
 
-  for (const c of all) {
-    const kind: Kind | undefined = c instanceof iam.CfnRole ? 'role' : c instanceof iam.CfnUser ? 'user' : c instanceof iam.CfnGroup ? 'group' : undefined;
-    if (!kind) continue;
-    const cfn = c as iam.CfnRole | iam.CfnUser | iam.CfnGroup;
-    const stack = Stack.of(cfn);
+  for (const cfn of l1Identities) {
+    const kind: Kind = cfn instanceof iam.CfnRole ? 'role' : cfn instanceof iam.CfnUser ? 'user' : 'group';
     const label = cfn.node.scope && cfn.node.id === 'Resource' ? cfn.node.scope.node.path : cfn.node.path;
-    const id = identity(resourceKey(stack, stack.getLogicalId(cfn)), kind, label);
-    for (const arn of list(stack, cfn.managedPolicyArns)) id.policies.add(keyOf(stack, arn, 'policy'));
+    const id = identity(resourceKey(cfn), kind, label);
+    for (const arn of list(cfn, cfn.managedPolicyArns)) id.policies.add(keyOf(arn, 'policy'));
   }
-  for (const c of all) {
-    if (!(c instanceof iam.CfnManagedPolicy)) continue;
-    const stack = Stack.of(c);
-    const key = resourceKey(stack, stack.getLogicalId(c));
+  for (const c of l1Policies) {
+    const key = resourceKey(c);
     for (const [kind, names] of [['role', c.roles], ['user', c.users], ['group', c.groups]] as const) {
-      for (const name of list(stack, names)) {
-        const idKey = keyOf(stack, name, kind);
-        identity(idKey, kind, idKey.startsWith(`${kind}:`) ? idKey.slice(kind.length + 1) : idKey).policies.add(key);
+      for (const name of list(c, names)) {
+        const idKey = keyOf(name, kind);
+        const label = idKey.startsWith(MARK) ? idKey.slice(1, -1) : idKey.startsWith(`${kind}:`) ? idKey.slice(kind.length + 1) : idKey;
+        identity(idKey, kind, label).policies.add(key);
       }
     }
   }
@@ -130,11 +132,7 @@ function quotaProblems(scope: IConstruct, owners: readonly Owner[]): string[] {
   // Which identities carry an owner's policies, and the quota the owners declared.
   const ownerOf = new Map<string, Owner>();
   for (const owner of owners) {
-    for (const p of owner.policies) {
-      const cfn = p.node.defaultChild as iam.CfnManagedPolicy;
-      const stack = Stack.of(cfn);
-      ownerOf.set(resourceKey(stack, stack.getLogicalId(cfn)), owner);
-    }
+    for (const p of owner.policies) ownerOf.set(resourceKey(p.node.defaultChild as iam.CfnManagedPolicy), owner);
   }
   const problems: string[] = [];
   for (const id of identities.values()) {

@@ -1,4 +1,4 @@
-import { Tags } from 'aws-cdk-lib';
+import { CfnResource, TagManager } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -11,9 +11,34 @@ import { IConstruct } from 'constructs';
  */
 export const PRIVATE_PATH_TAG_KEY = 'secure-dsql:private-path';
 
+/**
+ * The priority of the library's private-path tags. They are set on the L1 resources when the library creates
+ * the path (no aspect per resource to visit at synth), one above the priority of `Tags.of(scope).add` (100):
+ * so they behave as an aspect of the library's own constructs did, which aws-cdk-lib applies after the aspects
+ * of the constructs above them. A `Tags.of(app).add` of the same key at the default priority does not replace
+ * them, one with a higher priority does, and `Tags.of(scope).remove` (priority 200) removes them.
+ */
+export const PRIVATE_PATH_TAG_PRIORITY = 101;
+
+/**
+ * Tag the resources of `resourceType` in `scope`'s subtree as part of a private path (`value`: the service
+ * name, or `PRIVATE_PATH_SUBNET_TAG_VALUE` on subnets). Returns how many were tagged.
+ */
+export function tagPrivatePathResources(scope: IConstruct, resourceType: string, value: string): number {
+  let tagged = 0;
+  for (const c of scope.node.findAll()) {
+    const tags = CfnResource.isCfnResource(c) && c.cfnResourceType === resourceType ? TagManager.of(c) : undefined;
+    if (tags) {
+      tags.setTag(PRIVATE_PATH_TAG_KEY, value, PRIVATE_PATH_TAG_PRIORITY, true);
+      tagged++;
+    }
+  }
+  return tagged;
+}
+
 /** Tag every interface VPC endpoint in `scope`'s subtree as part of the private path of `serviceName`. */
 export function tagPrivatePath(scope: IConstruct, serviceName: string): void {
-  Tags.of(scope).add(PRIVATE_PATH_TAG_KEY, serviceName, { includeResourceTypes: ['AWS::EC2::VPCEndpoint'] });
+  tagPrivatePathResources(scope, 'AWS::EC2::VPCEndpoint', serviceName);
 }
 
 /**

@@ -158,7 +158,11 @@ class Reader {
   private readonly props = new Map<CfnResource, Map<string, unknown>>();
 
   constructor(root: Stage) {
-    const visit = (c: IConstruct) => {
+    // Paths are built top-down here (aws-cdk-lib walks up the scopes on every `node.path`).
+    const rootPath = root.node.path;
+    const visit = (c: IConstruct, parent: string) => {
+      const p = parent ? `${parent}/${c.node.id}` : c.node.id;
+      this.paths.set(c, p);
       this.constructCount++;
       if (CfnResource.isCfnResource(c)) {
         const type = c.cfnResourceType;
@@ -174,11 +178,11 @@ class Reader {
         this.parameters.push(c);
       }
       for (const child of c.node.children) {
-        if (!Stage.isStage(child)) visit(child);
+        if (!Stage.isStage(child)) visit(child, p);
       }
     };
     for (const child of root.node.children) {
-      if (!Stage.isStage(child)) visit(child);
+      if (!Stage.isStage(child)) visit(child, rootPath);
     }
   }
 
@@ -261,8 +265,11 @@ class Reader {
   }
 
   private resolveTokens(scope: IConstruct, s: string): any {
+    const fragments = Tokenization.reverseString(s);
+    // The common case, a string that is one token (a reference, a Lazy): that token, resolved.
+    if (fragments.length === 1 && fragments.firstToken !== undefined) return this.resolveToken(scope, fragments.firstToken);
     const tokens: IResolvable[] = [];
-    const text: string = Tokenization.reverseString(s).mapTokens({
+    const text: string = fragments.mapTokens({
       mapToken: (t) => {
         tokens.push(t);
         return `\uE000${tokens.length - 1}\uE001`;

@@ -91,8 +91,13 @@ export function hasParam(s: Str): boolean {
   return s.some((p) => typeof p !== 'string' && p.param === true);
 }
 
-/** A stable key for maps. */
+/** A stable key for maps: literal parts as JSON strings, holes as `<id>`, joined by `+`. */
 export function keyOf(s: Str): string {
+  // One literal or one hole, the most common values: no cache (the collector builds most values fresh).
+  if (s.length === 1) {
+    const p = s[0];
+    return typeof p === 'string' ? JSON.stringify(p) : `<${p.id}>`;
+  }
   let key = KEYS.get(s);
   if (key === undefined) {
     key = s.map((p) => (typeof p === 'string' ? JSON.stringify(p) : `<${p.id}>`)).join('+');
@@ -101,7 +106,7 @@ export function keyOf(s: Str): string {
   return key;
 }
 
-/** Values are immutable arrays: their keys are computed once. */
+/** Values are immutable arrays: the keys of values of several parts are computed once. */
 const KEYS = new WeakMap<Str, string>();
 
 /** Human-readable text: holes as `<id>`. */

@@ -209,12 +209,20 @@ project.addTask('bench', {
   steps: [{ exec: 'node --expose-gc -r ts-node/register bench/run.ts' }],
 });
 
+// The same comparison as CPU instructions (valgrind, V8 in its deterministic mode): for deciding whether a change
+// makes synth cheaper on a machine whose timings swing. Needs valgrind; not part of CI (bench/instructions.ts).
+project.addTask('bench:instructions', {
+  description: 'Count the CPU instructions of one synth, library vs hand-written, under valgrind (needs valgrind; several minutes)',
+  env: { TS_NODE_PROJECT: 'test/tsconfig.json', TS_NODE_TRANSPILE_ONLY: 'true' },
+  steps: [{ exec: 'node -r ts-node/register bench/instructions.ts' }],
+});
+
 // Every task that synthesizes the library bundles the Lambda handlers first (assets/ is not committed), so
 // that each works on a fresh clone: the test command (unit tests, lint, integ snapshots), the example, the
 // integ tasks and the benchmarks.
 const bundle = project.tasks.tryFind('bundle');
 if (bundle) {
-  for (const name of ['example', 'integ:verify', 'integ:update', 'integ:deploy', 'bench']) {
+  for (const name of ['example', 'integ:verify', 'integ:update', 'integ:deploy', 'bench', 'bench:instructions']) {
     project.tasks.tryFind(name)?.prependSpawn(bundle);
   }
   project.testTask.prependSpawn(bundle);

@@ -705,11 +705,19 @@ describe('private-path tags and the app\'s own Tags', () => {
     const t = Template.fromStack(s);
     const tagOf = (type: string) => Object.values<any>(t.findResources(type))
       .map((r) => (r.Properties.Tags ?? []).find((x: any) => x.Key === TAG)?.Value);
-    return { endpoint: tagOf('AWS::EC2::VPCEndpoint'), sg: tagOf('AWS::EC2::SecurityGroup'), acl: tagOf('AWS::EC2::NetworkAcl') };
+    return {
+      endpoint: tagOf('AWS::EC2::VPCEndpoint'),
+      sg: tagOf('AWS::EC2::SecurityGroup'),
+      acl: tagOf('AWS::EC2::NetworkAcl'),
+      // The subnets the network ACL is on (the endpoint's isolated subnets); the VPC's other subnets are untagged.
+      subnets: tagOf('AWS::EC2::Subnet').filter((v) => v !== undefined),
+    };
   };
 
-  test('the endpoint, its security group and network ACL carry the service name', () => {
-    expect(build(() => undefined)).toEqual({ endpoint: [SERVICE], sg: [SERVICE], acl: [SERVICE] });
+  test('the endpoint, its security group and network ACL carry the service name; the ACL\'s subnets the fixed value', () => {
+    expect(build(() => undefined)).toEqual({
+      endpoint: [SERVICE], sg: [SERVICE], acl: [SERVICE], subnets: ['secure-dsql-private-path-subnet', 'secure-dsql-private-path-subnet'],
+    });
   });
 
   test('an app-wide tag of the same key at the default priority does not replace them; a higher priority does', () => {
@@ -718,6 +726,6 @@ describe('private-path tags and the app\'s own Tags', () => {
   });
 
   test('Tags.of(scope).remove removes them (the guardrail is what stops that on a deployed path)', () => {
-    expect(build((app) => Tags.of(app).remove(TAG))).toEqual({ endpoint: [undefined], sg: [undefined], acl: [undefined] });
+    expect(build((app) => Tags.of(app).remove(TAG))).toEqual({ endpoint: [undefined], sg: [undefined], acl: [undefined], subnets: [] });
   });
 });

@@ -94,16 +94,17 @@ export function hasParam(s: Str): boolean {
 /** A stable key for maps: literal parts as JSON strings, holes as `<id>`, joined by `+`. */
 export function keyOf(s: Str): string {
   // One literal or one hole, the most common values: no cache (the collector builds most values fresh).
-  if (s.length === 1) {
-    const p = s[0];
-    return typeof p === 'string' ? JSON.stringify(p) : `<${p.id}>`;
-  }
+  if (s.length === 1) return partKey(s[0]);
   let key = KEYS.get(s);
   if (key === undefined) {
-    key = s.map((p) => (typeof p === 'string' ? JSON.stringify(p) : `<${p.id}>`)).join('+');
+    key = s.map(partKey).join('+');
     KEYS.set(s, key);
   }
   return key;
+}
+
+function partKey(p: Part): string {
+  return typeof p === 'string' ? JSON.stringify(p) : `<${p.id}>`;
 }
 
 /** Values are immutable arrays: the keys of values of several parts are computed once. */

@@ -22,18 +22,13 @@ export const PRIVATE_PATH_TAG_PRIORITY = 101;
 
 /**
  * Tag the resources of `resourceType` in `scope`'s subtree as part of a private path (`value`: the service
- * name, or `PRIVATE_PATH_SUBNET_TAG_VALUE` on subnets). Returns how many were tagged.
+ * name, or `PRIVATE_PATH_SUBNET_TAG_VALUE` on subnets).
  */
-export function tagPrivatePathResources(scope: IConstruct, resourceType: string, value: string): number {
-  let tagged = 0;
+export function tagPrivatePathResources(scope: IConstruct, resourceType: string, value: string): void {
   for (const c of scope.node.findAll()) {
     const tags = CfnResource.isCfnResource(c) && c.cfnResourceType === resourceType ? TagManager.of(c) : undefined;
-    if (tags) {
-      tags.setTag(PRIVATE_PATH_TAG_KEY, value, PRIVATE_PATH_TAG_PRIORITY, true);
-      tagged++;
-    }
+    tags?.setTag(PRIVATE_PATH_TAG_KEY, value, PRIVATE_PATH_TAG_PRIORITY, true);
   }
-  return tagged;
 }
 
 /** Tag every interface VPC endpoint in `scope`'s subtree as part of the private path of `serviceName`. */

@@ -5,10 +5,10 @@
 import { TemplateView } from './rule';
 import { flatten, isObject, referenceOf, toList } from './template';
 
-/** The connect actions of Aurora DSQL (Service Authorization Reference, "Actions defined by Amazon Aurora DSQL"). */
-export const DB_CONNECT = 'dsql:DbConnect';
-export const DB_CONNECT_ADMIN = 'dsql:DbConnectAdmin';
-export const CONNECT_ACTIONS = [DB_CONNECT, DB_CONNECT_ADMIN];
+import { CONNECT_ACTIONS } from '../private/conditions';
+
+/** The connect actions of Aurora DSQL, from the one list the library renders its policies with. */
+export { CONNECT_ACTIONS, DB_CONNECT, DB_CONNECT_ADMIN } from '../private/conditions';
 
 /** One condition of a statement: `{ <operator>: { <key>: <values> } }`. */
 export interface PolicyCondition {
@@ -137,11 +137,6 @@ export function statementScopes(st: PolicyStatement, template: TemplateView): Re
     return [excludesClusters ? 'other' : 'all-clusters'];
   }
   return ['unknown'];
-}
-
-/** Whether the statement names DSQL clusters (some or all). */
-export function namesClusters(st: PolicyStatement, template: TemplateView): boolean {
-  return statementScopes(st, template).some((s) => s === 'all-clusters' || s === 'cluster');
 }
 
 /** The `AWS` entries of a principal element, flattened (unreadable entries are left out). */

@@ -82,9 +82,10 @@ describe('DSQL-E1 connection endpoint with private DNS off', () => {
 
 describe('DSQL-E2 endpoint security group with ingress from outside the private ranges', () => {
   test.each<[string, L1EndpointOptions, RegExp]>([
-    ['0.0.0.0/0 inline', { inline: [tcp('0.0.0.0/0')] }, /EndpointSg admits 0\.0\.0\.0\/0 on tcp 5432: every address/],
+    ['0.0.0.0/0 inline', { inline: [tcp('0.0.0.0/0')] }, /EndpointSg admits 0\.0\.0\.0\/0 on tcp 5432: admits every address/],
     ['a public block in a separate ingress resource', { separate: [tcp('203.0.113.0/24')] }, /203\.0\.113\.0\/24.*not a private range/],
     ['::/0', { inline: [{ ipProtocol: 'tcp', fromPort: 5432, toPort: 5432, cidrIpv6: '::/0' }] }, /every address/],
+    ['an IPv6 unique local block (the endpoint is IPv4-only)', { inline: [{ ipProtocol: 'tcp', fromPort: 5432, toPort: 5432, cidrIpv6: 'fd00::/8' }] }, /IPv6 block/],
   ])('non-compliant: %s', (_name, o, detail) => {
     const s = checkedStack();
     l1Endpoint(s, o);

@@ -11,6 +11,15 @@ import { awscdk, javascript } from 'projen';
 const CDK_VERSION = '2.255.0';
 
 /**
+ * The aws-cdk-lib version we develop and test against (a dev dependency), above the peer minimum on purpose:
+ * aws-cdk-lib 2.255.0's own bundle is inconsistent (its bundled @aws-cdk/cloud-assembly-api asks for
+ * jsonschema ~1.4.1 while the bundle holds 1.5.0), so `npm ci` refuses any lock file that holds 2.255.0
+ * ("Missing: jsonschema@1.4.1 from lock file"). 2.257.0 installs cleanly and still writes cloud assembly
+ * schema 53.x, which the pinned integ-runner reads. Users keep the peer minimum `^2.255.0`.
+ */
+const CDK_DEV_VERSION = '2.257.0';
+
+/**
  * esbuild options of the Lambda handlers. @aws-sdk/dsql-signer is not part of the Lambda runtime's SDK:
  * bundle everything, minified (the bundle is published in assets/ and uploaded with every stack), without
  * source maps. projen's LambdaFunction passes these on to the bundler, whose options (AddBundleOptions) have
@@ -36,6 +45,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   typescriptVersion: '~6.0.0',
   cdkVersion: CDK_VERSION,
   cdkVersionPinning: false,
+  // The dev dependency is CDK_DEV_VERSION (added below), not the peer minimum.
+  peerDependencyOptions: { pinnedDevDependency: false },
   constructsVersion: '10.5.1',
   // Users: Node.js 20 or later synthesizes apps that use the library.
   minNodeVersion: '20.0.0',
@@ -75,7 +86,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     bundlingOptions: HANDLER_BUNDLING,
   },
 
+  // The upgrade workflow must not raise the dev aws-cdk-lib past what integ-runner reads (see CDK_DEV_VERSION).
+  depsUpgradeOptions: { exclude: ['aws-cdk-lib'] },
+
   devDeps: [
+    `aws-cdk-lib@${CDK_DEV_VERSION}`,
     '@aws-cdk/integ-runner@2.197.10',
     // The newest integ-tests-alpha published: there is no 2.255.0-alpha.0 (npm's `latest` is 2.245.0-alpha.0);
     // its peer dependency `aws-cdk-lib ^2.245.0` admits the pinned 2.255.0. test/integ-assertions.test.ts runs

@@ -119,6 +119,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 120_000,
+      // Every run writes its temporary files under one directory and removes it at the end.
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       coverageReporters: ['text-summary', 'lcov'],
     },
   },
@@ -241,6 +244,12 @@ if (bundle) {
     project.tasks.tryFind(name)?.prependSpawn(bundle);
   }
   project.testTask.prependSpawn(bundle);
+  // A package without its handlers fails every consumer's synth ("Cannot find asset"): every package task
+  // bundles first, and package:js checks the tarball it wrote (.ci/check-package-handlers).
+  for (const lang of ['js', 'java', 'python', 'dotnet', 'go']) {
+    project.tasks.tryFind(`package:${lang}`)?.prependSpawn(bundle);
+  }
+  project.tasks.tryFind('package:js')?.exec('bash .ci/check-package-handlers');
 }
 project.testTask.spawn(integVerify);
 

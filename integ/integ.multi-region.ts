@@ -32,7 +32,8 @@ const pair = new DsqlMultiRegionPair(first, 'Pair', {
 // One assertion stack per Region, deployed after the pair.
 const assertFirst = new Stack(app, 'SecureDsqlPairAssertFirst', { env: { account, region: 'us-east-1' }, crossRegionReferences: true });
 const assertSecond = new Stack(app, 'SecureDsqlPairAssertSecond', { env: { account, region: 'us-east-2' }, crossRegionReferences: true });
-for (const s of [assertFirst, assertSecond]) s.addDependency(second, 'the assertions run once the peering is complete');
+// The assertions run once the peering is complete (node.addDependency: a stack dependency in every aws-cdk-lib 2.x).
+for (const s of [assertFirst, assertSecond]) s.node.addDependency(second);
 
 const integ = new IntegTest(app, 'MultiRegionPairTest', {
   testCases: [first, second, assertSecond],

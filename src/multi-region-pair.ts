@@ -120,7 +120,9 @@ export class DsqlMultiRegionPair extends Construct {
       encryptionKey: props.second.encryptionKey,
     });
 
-    props.second.stack.addDependency(props.first.stack, `${this.node.path}: the second cluster is peered after the first exists`);
+    // The second cluster is peered after the first exists. `node.addDependency` between stacks is a stack
+    // dependency in every aws-cdk-lib 2.x (Stack#addDependency is deprecated in the newest ones).
+    props.second.stack.node.addDependency(props.first.stack);
     // In the second cluster's scope: the peering belongs to the pair, and runs once the second cluster exists.
     new MultiRegionPeering(this.secondCluster, 'Peering', {
       first: this.firstCluster,

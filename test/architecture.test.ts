@@ -76,6 +76,39 @@ describe('DsqlErrors.isValidationError', () => {
     expect(DsqlErrors.isValidationError({ name: 'DsqlValidationError' })).toBe(false);
     expect(DsqlErrors.isValidationError(new DsqlValidationError('m'))).toBe(true);
   });
+
+  test('every refusal message ends with the stable code that every jsii language can read', () => {
+    expect(DsqlErrors.VALIDATION_ERROR_CODE).toBe('SECURE_DSQL_VALIDATION_ERROR');
+    let caught: Error | undefined;
+    try {
+      new SecureDsqlCluster(stack(), 'Db', { removalPolicy: RemovalPolicy.DESTROY });
+    } catch (e) {
+      caught = e as Error;
+    }
+    expect(caught?.message).toMatch(/\. \[SECURE_DSQL_VALIDATION_ERROR\]$/);
+    expect(DsqlErrors.isValidationErrorMessage(caught!.message)).toBe(true);
+    expect(DsqlErrors.isValidationErrorMessage('Stack/Db: something else failed')).toBe(false);
+    // the code is added once, however often a message passes through the error class
+    expect(new DsqlValidationError(caught!.message).message).toBe(caught!.message);
+  });
+
+  test('a refusal that aws-cdk-lib collects from a validation (its own error class) is recognised too', () => {
+    const s = stack();
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    const ep = new DsqlPrivateLinkEndpoint(s, 'Endpoint', { vpc: vpcOf(s), cluster });
+    ep.connections.allowFrom(ec2.Peer.ipv4('52.0.0.0/16'), ec2.Port.tcp(5432));
+    let caught: Error | undefined;
+    try {
+      (s.node.root as App).synth();
+    } catch (e) {
+      caught = e as Error;
+    }
+    expect(caught).toBeDefined();
+    expect(caught).not.toBeInstanceOf(DsqlValidationError);
+    expect(caught!.message).toContain('52.0.0.0/16');
+    expect(DsqlErrors.isValidationError(caught)).toBe(true);
+    expect(DsqlErrors.isValidationErrorMessage(caught!.message)).toBe(true);
+  });
 });
 
 describe('grant(grantee, ...actions)', () => {

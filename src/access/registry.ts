@@ -23,6 +23,7 @@ import { collect } from './collect';
 import type { AccessRegistry } from './declarations';
 import { evaluateModel } from './evaluate';
 import { REPORT_JSON, REPORT_MARKDOWN, renderJson, renderMarkdown } from './report';
+import { withValidationCode } from '../private/errors';
 
 /** The context key that turns the report files off (`false`). */
 export const REPORT_CONTEXT_KEY = 'secure-dsql:accessReport';
@@ -119,7 +120,7 @@ export function runAccessModel(stage: Stage, registry: AccessRegistry, host?: IC
     const collected = collect(stage, registry);
     const verdicts = evaluateModel(collected.model);
     const findings = runChecks(collected, verdicts);
-    errors = findings.filter((f) => f.level === 'error').map((f) => f.message);
+    errors = findings.filter((f) => f.level === 'error').map((f) => withValidationCode(f.message));
     for (const f of findings) {
       if (f.level === 'warning') warn(f.construct ?? host ?? stage, f.id, f.message);
     }

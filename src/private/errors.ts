@@ -9,6 +9,27 @@ import { IConstruct } from 'constructs';
 export const VALIDATION_ERROR_SYMBOL = Symbol.for('secure-dsql.DsqlValidationError');
 
 /**
+ * The stable code every refusal message of this library ends with (`… [SECURE_DSQL_VALIDATION_ERROR]`).
+ *
+ * The message is what reaches a caller in every jsii language (Python's `RuntimeError`, Java's `JsiiError`,
+ * .NET's `JsiiException`, Go's panic value), and what survives when aws-cdk-lib collects a refusal returned
+ * from `node.addValidation` into its own `ValidationError`. Public as `DsqlErrors.VALIDATION_ERROR_CODE`.
+ */
+export const VALIDATION_ERROR_CODE = 'SECURE_DSQL_VALIDATION_ERROR';
+
+const CODE_SUFFIX = ` [${VALIDATION_ERROR_CODE}]`;
+
+/** `message` with the library's refusal code at its end (once). */
+export function withValidationCode(message: string): string {
+  return message.endsWith(CODE_SUFFIX) ? message : `${message}${CODE_SUFFIX}`;
+}
+
+/** Whether a message carries the library's refusal code (anywhere: aws-cdk-lib may wrap several messages). */
+export function hasValidationCode(message: string): boolean {
+  return typeof message === 'string' && message.includes(`[${VALIDATION_ERROR_CODE}]`);
+}
+
+/**
  * Thrown at synth time when a prop would produce a hole, a lock-out, or a template AWS rejects.
  *
  * The message always names the construct path, the property, the bad value and the fix. Internal: callers
@@ -16,15 +37,21 @@ export const VALIDATION_ERROR_SYMBOL = Symbol.for('secure-dsql.DsqlValidationErr
  */
 export class DsqlValidationError extends Error {
   constructor(message: string) {
-    super(message);
+    super(withValidationCode(message));
     this.name = 'DsqlValidationError';
     Object.defineProperty(this, VALIDATION_ERROR_SYMBOL, { value: true, enumerable: false });
   }
 }
 
-/** Whether `x` is a validation error of this library (by brand, not by class identity). */
+/**
+ * Whether `x` is a refusal of this library: an error with its brand (any copy of the library), or an error
+ * whose message carries its code (a refusal that aws-cdk-lib collected from `node.addValidation` into its own
+ * error class).
+ */
 export function isValidationError(x: unknown): boolean {
-  return x !== null && typeof x === 'object' && (x as Record<symbol, unknown>)[VALIDATION_ERROR_SYMBOL] === true;
+  if (x === null || typeof x !== 'object') return false;
+  if ((x as Record<symbol, unknown>)[VALIDATION_ERROR_SYMBOL] === true) return true;
+  return hasValidationCode((x as { message?: unknown }).message as string);
 }
 
 /** Render a value for an error message, without dumping unresolved token internals. */
@@ -50,7 +77,7 @@ export function fail(scope: IConstruct, prop: string, value: unknown, problem: s
 
 /** The message `fail` throws, for checks that report through `node.addValidation` instead of throwing. */
 export function failureMessage(scope: IConstruct, prop: string, value: unknown, problem: string, fix: string): string {
-  return formatFailure(scope.node.path, prop, value, problem, fix);
+  return withValidationCode(formatFailure(scope.node.path, prop, value, problem, fix));
 }
 
 /** The one formatter of every message: `<path>: <prop> <problem> (got <value>). <fix>`. */

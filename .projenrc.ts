@@ -6,7 +6,7 @@ import { awscdk, javascript } from 'projen';
  * Pinned to 2.255.0 on purpose: @aws-cdk/integ-runner 2.197.x (the newest) reads cloud assemblies up to
  * schema 53.x, and aws-cdk-lib 2.258+ writes 54+. 2.255.0 already has every DSQL property we use
  * (CfnCluster.policyDocument, kmsEncryptionKey, multiRegionProperties, attrVpcEndpointServiceName).
- * See README "Toolchain pin".
+ * See CONTRIBUTING.md "Toolchain pin".
  */
 const CDK_VERSION = '2.255.0';
 

@@ -84,7 +84,15 @@ beforeAll(() => {
       fs.mkdirSync(path.join(scratch, dir), { recursive: true });
       fs.writeFileSync(path.join(scratch, dir, 'index.js'), 'exports.handler = async () => {};\n');
     }
+    // A NodejsFunction's entry: the README's function code (the integ client), bundled with esbuild as in an app
+    // made by `cdk init` (a lock file at the project root, the packages in node_modules).
+    for (const [, entry] of snippet.source.matchAll(/\bentry: '([^']+)'/g)) {
+      fs.mkdirSync(path.dirname(path.join(scratch, entry)), { recursive: true });
+      fs.copyFileSync(path.join(ROOT, 'integ', 'clients', 'connect-check.ts'), path.join(scratch, entry));
+    }
   }
+  fs.writeFileSync(path.join(scratch, 'package-lock.json'), '{ "lockfileVersion": 3 }\n');
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(scratch, 'node_modules'));
   process.chdir(scratch);
 });
 afterAll(() => {

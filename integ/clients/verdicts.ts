@@ -8,7 +8,7 @@
  * - denied by a policy layer only (identity, cluster-policy, endpoint-policy): `refused()`;
  * - denied by a network layer (security-group, network-acl, placement): `unreachable()`, the complement of
  *   `refused()`: packets that are dropped never reach a server that could refuse;
- * - unknown: no assertion; the row is listed (an info annotation at synth, and `unknownRows()`).
+ * - unknown: no assertion; the row is listed (an info annotation on the cluster at synth, and `unknownRows()`).
  * The report judges IAM and the network; the database judges one more thing, the role mapping: a client with
  * `dsql:DbConnect` only logs in as a database role, and when the app maps it to none of `databaseRoles` the
  * database turns it away, so an allowed row of such a client is `refused()` (layer `database-role`).
@@ -125,7 +125,7 @@ export function assertReportVerdicts(integ: IntegTest, props: ReportVerdictsProp
         made.set(row.key, row.expectation);
         if (row.expectation === undefined) {
           UNKNOWN.set(integ, [...(UNKNOWN.get(integ) ?? []), row.key]);
-          Annotations.of(integ).addInfo(`No assertion for ${row.key}: the report says unknown (${row.unknownLayers.join(', ')})`);
+          Annotations.of(props.cluster).addInfo(`No assertion for ${row.key}: the report says unknown (${row.unknownLayers.join(', ')})`);
           continue;
         }
         addAssertion(integ, props, row);

@@ -2,8 +2,9 @@
  * Integration test: the access report's verdicts, tried against AWS.
  *
  * One VPC without NAT (isolated subnets only), one cluster that blocks public access and admits only its own
- * VPC and a list of principals, one DsqlPrivateLinkEndpoint with an endpoint policy (allowedPrincipalArns) and a network ACL on its
- * subnets (allowedCidrs: the `apps` subnets only), and client Lambdas each placed where it meets one layer.
+ * VPC and a list of principals, one DsqlPrivateLinkEndpoint with an endpoint policy (allowedPrincipalArns) and
+ * a network ACL on its subnets (allowedCidrs: the `apps` subnets only), and client Lambdas each placed where it
+ * meets one layer.
  * Every client × route the report decides becomes one assertion (`assertReportVerdicts`): nothing here says
  * by hand who connects.
  *

@@ -118,7 +118,7 @@ describe('assertReportVerdicts', () => {
 
   test('a verdict changed after the assertions were made fails synth', () => {
     // An aspect on the stack runs after the helper's aspect on the App, and denies the second client.
-    const late = (app: App, denied: ConnectCheck) => Aspects.of(Stack.of(denied)).add(new class implements IAspect {
+    const late = (_app: App, denied: ConnectCheck) => Aspects.of(Stack.of(denied)).add(new class implements IAspect {
       private done = false;
       public visit(node: IConstruct) {
         if (this.done || node !== Stack.of(denied)) return;

@@ -26,7 +26,7 @@ import { Annotations, App, Aspects, CfnResource, IAspect, Stack, Stage } from 'a
 import { Construct, IConstruct } from 'constructs';
 import type { ConnectCheck } from './index';
 import { CONNECT_RETRY, connected, refused, unreachable } from './outcomes';
-import type { DsqlDatabaseRole, DsqlPrivateLinkEndpoint, IDsqlCluster } from '../../src';
+import type { IDsqlCluster, IDsqlDatabaseRole, IDsqlPrivateLinkEndpoint } from '../../src';
 import { accessReportOf } from '../../src/access/registry';
 
 /** A route of a client, as `dsql-access-report.json` (version 1) gives it. */
@@ -95,13 +95,13 @@ export interface ReportVerdictsProps {
   /** The client functions, each where the report places it; a report row with a verdict and no client is an error. */
   readonly clients: ConnectCheck[];
   /** The interface endpoints of the cluster (each route through one connects to its host name). */
-  readonly endpoints?: DsqlPrivateLinkEndpoint[];
+  readonly endpoints?: IDsqlPrivateLinkEndpoint[];
   /**
    * The database roles of the cluster. A `dsql:DbConnect` client connects as the role it is mapped to (else as
    * the first one, and is refused). The database-role handler's row is proven by a client mapped to a role it
    * manages: that client logs in as the role only if the handler reached the cluster and created it.
    */
-  readonly databaseRoles?: DsqlDatabaseRole[];
+  readonly databaseRoles?: IDsqlDatabaseRole[];
 }
 
 /** The rows the report leaves unknown, by IntegTest (they get no assertion). */
@@ -207,7 +207,7 @@ function proverOf(props: ReportVerdictsProps, client: ReportClient): { check: Co
 }
 
 /** Whether the database role maps the function's IAM role (its custom resource's PrincipalArns, as deployed). */
-function mapsTo(role: DsqlDatabaseRole, check: ConnectCheck): boolean {
+function mapsTo(role: IDsqlDatabaseRole, check: ConnectCheck): boolean {
   const resource = role.node.defaultChild?.node.defaultChild as CfnResource | undefined;
   if (!resource || !check.role) return false;
   const stack = Stack.of(resource);

@@ -5,13 +5,13 @@
  * on 5432 with private DNS, and two client Lambdas in the VPC whose security groups are aligned with the
  * endpoint's. Both may call dsql:DbConnectAdmin on the cluster; only the first is in the endpoint policy's
  * allowedPrincipalArns. The first makes a token for the private host and runs SELECT 1 over TLS; the second
- * is refused.
+ * is refused. The expectations are the access report's verdicts (`assertReportVerdicts`).
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { SecureDsqlCluster } from '../src';
-import { CONNECT_RETRY, ConnectCheck, connected, refused } from './clients';
+import { ConnectCheck, assertReportVerdicts } from './clients';
 
 const app = new App();
 const stack = new Stack(app, 'SecureDsqlPrivateLink');
@@ -52,17 +52,7 @@ const integ = new IntegTest(app, 'PrivateLinkTest', {
   cdkCommandOptions: { destroy: { args: { force: true } } },
 });
 
-const event = { host: endpoint.hostNameFor(cluster), region: stack.region, user: 'admin' };
-
-// The endpoint policy, the security groups and the clients' roles are new: retry until they apply.
-const allowedConnects = integ.assertions.invokeFunction({ functionName: allowed.functionName, payload: JSON.stringify(event) })
-  .expect(connected())
-  .waitForAssertions(CONNECT_RETRY);
-
-// Refused by the endpoint policy (the security group admits it, and its identity policy allows the action).
-// Checked once the allowed client got through, so that the policies are in effect.
-allowedConnects.next(
-  integ.assertions.invokeFunction({ functionName: notListed.functionName, payload: JSON.stringify(event) })
-    .expect(refused())
-    .waitForAssertions(CONNECT_RETRY),
-);
+// Each client × route the access report decides is asserted as it decides (see integ/clients/verdicts.ts):
+// Allowed connects through the endpoint; NotListed is refused by the endpoint policy (the security group admits it,
+// and its identity policy allows the action); over the internet neither has a route (isolated subnets).
+assertReportVerdicts(integ, { cluster, clients: [allowed, notListed], endpoints: [endpoint] });

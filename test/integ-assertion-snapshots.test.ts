@@ -12,7 +12,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { App } from 'aws-cdk-lib';
-import { INTEG_DIR, loadSnapshots } from './support/integ-snapshots';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { INTEG_DIR, loadSnapshots, Snapshot } from './support/integ-snapshots';
+import { driftProblems } from './support/report-assertions';
+import { AccessReport } from '../integ/clients/verdicts';
 
 const captured: App[] = [];
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -46,7 +49,12 @@ function withoutSalt(template: any): any {
 
 const snapshots = loadSnapshots();
 
-test.each(snapshots.map((s) => [s.name, s] as const))('%s: the assertion stacks are current', (_name, snapshot) => {
+/** Each integ app synthesized once (by the first test that needs it). */
+const assemblies = new Map<string, CloudAssembly>();
+
+function synthesize(snapshot: Snapshot): CloudAssembly {
+  const done = assemblies.get(snapshot.name);
+  if (done) return done;
   const before = captured.length;
   // integ-runner synthesizes snapshots with this placeholder account (and the real one when it deploys).
   const saved = process.env.CDK_DEFAULT_ACCOUNT;
@@ -61,10 +69,67 @@ test.each(snapshots.map((s) => [s.name, s] as const))('%s: the assertion stacks 
   const apps = captured.slice(before);
   expect(apps).toHaveLength(1);
   const assembly = apps[0].synth();
+  assemblies.set(snapshot.name, assembly);
+  return assembly;
+}
+
+afterAll(() => {
+  for (const assembly of assemblies.values()) fs.rmSync(assembly.directory, { recursive: true, force: true });
+});
+
+test.each(snapshots.map((s) => [s.name, s] as const))('%s: the assertion stacks are current', (_name, snapshot) => {
+  const assembly = synthesize(snapshot);
   expect(snapshot.assertionStacks.length).toBeGreaterThan(0);
   for (const stackName of snapshot.assertionStacks) {
     const synthesized = assembly.getStackByName(stackName).template;
     // When this fails: `npx projen integ:update`, and commit the snapshot.
     expect(withoutSalt(synthesized)).toEqual(withoutSalt(snapshot.templates[stackName]));
   }
+});
+
+const readReport = (dir: string): AccessReport => JSON.parse(fs.readFileSync(path.join(dir, 'dsql-access-report.json'), 'utf-8'));
+
+/**
+ * The connection assertions are the access report's verdicts (integ/clients/verdicts.ts): each app is
+ * synthesized, and its assertions, read from the templates, are compared with the report the same synth wrote.
+ */
+test.each(snapshots.map((s) => [s.name, s] as const))('%s: every connection assertion is the report\'s verdict', (_name, snapshot) => {
+  const assembly = synthesize(snapshot);
+  expect(driftProblems(new Snapshot(assembly.directory), readReport(assembly.directory))).toEqual([]);
+});
+
+describe('the drift check fails when an assertion and the report disagree', () => {
+  const name = 'integ.access-verdicts.ts.snapshot';
+  const AV = 'SecureDsqlAccessVerdicts';
+  const ENDPOINT = `${AV}/Cluster/Private`;
+  /** The app's report with one route replaced. */
+  const withRoute = (client: string, via: string, route: object) => {
+    const report = readReport(synthesize(snapshots.find((s) => s.name === name)!).directory);
+    const c = report.clusters[0].clients.find((x) => x.path === `${AV}/${client}`)!;
+    const i = c.routes.findIndex((r) => r.via === via);
+    expect(i).toBeGreaterThanOrEqual(0);
+    c.routes[i] = { ...c.routes[i], ...route };
+    return report;
+  };
+  const problems = (report: AccessReport) => driftProblems(new Snapshot(synthesize(snapshots.find((s) => s.name === name)!).directory), report);
+
+  test('control: the report as written', () => {
+    expect(problems(withRoute('Allowed', ENDPOINT, {}))).toEqual([]);
+  });
+
+  test.each([
+    ['allowed → denied by a security group', 'Allowed', ENDPOINT, { allowed: false, deniedBy: ['security-group'] }, 'the assertion expects connected, the report\'s verdict gives unreachable'],
+    ['denied by the endpoint policy → by a network ACL', 'NotListed', ENDPOINT, { deniedBy: ['network-acl'] }, 'the assertion expects refused, the report\'s verdict gives unreachable'],
+    ['no route → denied by the cluster policy only', 'Allowed', 'internet', { deniedBy: ['cluster-policy'] }, 'the assertion expects unreachable, the report\'s verdict gives refused'],
+    ['denied → allowed', 'Outside', 'internet', { allowed: true, deniedBy: [] }, 'the assertion expects refused, the report\'s verdict gives connected'],
+    ['decided → unknown', 'OtherSubnet', ENDPOINT, { deniedBy: [], unknown: true, unknownLayers: ['network-acl'] }, 'the report does not decide it, yet 1 assertion(s)'],
+  ])('%s', (_what, client, via, route, message) => {
+    expect(problems(withRoute(client, via, route))).toEqual([expect.stringContaining(`${AV}/${client} via ${via}: ${message}`)]);
+  });
+
+  test('a row the report adds has no assertion', () => {
+    const report = withRoute('Allowed', ENDPOINT, {});
+    report.clusters[0].clients.push({ ...report.clusters[0].clients[0], path: `${AV}/Newcomer` });
+    expect(problems(report)).toEqual(expect.arrayContaining([`${AV}/Newcomer via ${ENDPOINT}: 0 assertions derived from the report's verdict, expected exactly one`]));
+  });
 });

@@ -18,7 +18,9 @@
 import * as fs from 'fs';
 import type { GetClusterOutput, GetClusterPolicyOutput } from '@aws-sdk/client-dsql';
 import { assertionsOf, loadSnapshots, Snapshot, SnapshotAssertion } from './support/integ-snapshots';
+import { decodeParameter } from './support/report-assertions';
 import { handler as connectCheck } from '../integ/clients/connect-check';
+import { unreachable } from '../integ/clients/outcomes';
 
 // ---------------------------------------------------------------------------------------------------
 // Doubles: the SDK clients' transport, the PostgreSQL client and the token signer of the integ client.
@@ -74,16 +76,37 @@ jest.mock('@aws-sdk/dsql-signer', () => ({
 // What each test intends. A new client function in an integ test must be declared here.
 // ---------------------------------------------------------------------------------------------------
 
-type Outcome = 'connects' | 'refused';
+type Outcome = 'connects' | 'refused' | 'unreachable';
 
-/** By construct path of the client Lambda: what a correct deployment does with its connection. */
+const PL = 'SecureDsqlPrivateLink';
+const AV = 'SecureDsqlAccessVerdicts';
+const AV_ENDPOINT = `${AV}/Cluster/Private`;
+const NO_ROUTE = 'isolated subnets: no route to the public endpoint';
+
+/**
+ * By construct path of the client Lambda, and ` via <route>` for an assertion derived from the access report
+ * (its event names the route): what a correct deployment does with its connection. Written by hand, from the
+ * integ tests' own descriptions: a second opinion next to the report's verdicts.
+ */
 const INTENDED: Record<string, { readonly outcome: Outcome; readonly why: string }> = {
-  'SecureDsqlPrivateLink/Allowed': { outcome: 'connects', why: 'admitted by the security group and the endpoint policy' },
-  'SecureDsqlPrivateLink/NotListed': { outcome: 'refused', why: 'admitted by the security group, not by the endpoint policy' },
+  [`${PL}/Allowed via ${PL}/Cluster/Private`]: { outcome: 'connects', why: 'admitted by the security group and the endpoint policy' },
+  [`${PL}/NotListed via ${PL}/Cluster/Private`]: { outcome: 'refused', why: 'admitted by the security group, not by the endpoint policy' },
+  [`${PL}/Allowed via internet`]: { outcome: 'unreachable', why: NO_ROUTE },
+  [`${PL}/NotListed via internet`]: { outcome: 'unreachable', why: NO_ROUTE },
   'SecureDsqlTrustedIps/BehindNat': { outcome: 'connects', why: 'its traffic leaves through the trusted NAT address' },
   'SecureDsqlTrustedIps/Elsewhere': { outcome: 'refused', why: 'another AWS address, not in sourceIps' },
-  'SecureDsqlDatabaseRole/Client': { outcome: 'connects', why: 'its IAM role is mapped to app_reader' },
-  'SecureDsqlDatabaseRole/Unmapped': { outcome: 'refused', why: 'allowed dsql:DbConnect, but not mapped to app_reader' },
+  'SecureDsqlDatabaseRole/Client via internet': { outcome: 'connects', why: 'its IAM role is mapped to app_reader' },
+  'SecureDsqlDatabaseRole/Unmapped via internet': { outcome: 'refused', why: 'allowed dsql:DbConnect, but not mapped to app_reader' },
+  [`${AV}/Allowed via ${AV_ENDPOINT}`]: { outcome: 'connects', why: 'every layer admits it' },
+  [`${AV}/NotListed via ${AV_ENDPOINT}`]: { outcome: 'refused', why: 'not in the endpoint policy' },
+  [`${AV}/IdentityDenied via ${AV_ENDPOINT}`]: { outcome: 'refused', why: 'its own identity policy denies the action' },
+  [`${AV}/NotInClusterPolicy via ${AV_ENDPOINT}`]: { outcome: 'refused', why: 'not in the cluster policy\'s principalArns' },
+  [`${AV}/NoSecurityGroup via ${AV_ENDPOINT}`]: { outcome: 'unreachable', why: 'the endpoint\'s security group does not admit it' },
+  [`${AV}/OtherSubnet via ${AV_ENDPOINT}`]: { outcome: 'unreachable', why: 'the endpoint subnets\' network ACL drops its subnet' },
+  [`${AV}/Outside via ${AV_ENDPOINT}`]: { outcome: 'unreachable', why: 'outside any VPC: the endpoint is not reachable' },
+  [`${AV}/Outside via internet`]: { outcome: 'refused', why: 'the cluster policy blocks public access' },
+  ...Object.fromEntries(['Allowed', 'NotListed', 'IdentityDenied', 'NotInClusterPolicy', 'NoSecurityGroup', 'OtherSubnet']
+    .map((c) => [`${AV}/${c} via internet`, { outcome: 'unreachable' as Outcome, why: NO_ROUTE }])),
 };
 
 /**
@@ -101,10 +124,22 @@ const TIMEOUT = 'Connection terminated due to connection timeout';
 
 /**
  * `settled`: the state a correct deployment reaches. `settling`: the moments before (resource policies and
- * new IAM roles not yet in effect, so every connection comes out the other way; the cluster still CREATING).
- * `unreachable`: the network drops the connection (what a wrong security group or route does).
+ * new IAM roles not yet in effect, so every connection comes out the other way, and a network rule not yet in
+ * place lets a connection through; the cluster still CREATING). `unreachable`: the network drops every
+ * connection (what a wrong security group or route does). `refusing`: every connection reaches a server that
+ * refuses it (what a network layer that admits too much, with a policy that refuses, does).
  */
-type Phase = 'settled' | 'settling' | 'unreachable';
+type Phase = 'settled' | 'settling' | 'unreachable' | 'refusing';
+
+/** What a connection does in a phase, given what a correct deployment does with it. */
+function outcomeIn(phase: Phase, intended: Outcome): Outcome {
+  switch (phase) {
+    case 'settled': return intended;
+    case 'settling': return intended === 'connects' ? 'refused' : 'connects';
+    case 'unreachable': return 'unreachable';
+    case 'refusing': return 'refused';
+  }
+}
 
 interface HttpResponseLike {
   readonly statusCode: number;
@@ -146,14 +181,10 @@ class ModelledAccount {
     const fn = snapshot.testResources('AWS::Lambda::Function')
       .find((f) => snapshot.resolved[f.stack].ref(f.logicalId) === functionName);
     if (!fn) return awsError(404, 'ResourceNotFoundException', `Function not found: ${functionName}`);
-    const constructPath = snapshot.constructPath(fn.stack, fn.logicalId);
-    const intended = INTENDED[constructPath];
-    if (!intended) {
-      throw new Error(`${snapshot.name}: an assertion invokes ${constructPath}, whose intended outcome is not declared in INTENDED`);
-    }
-    const outcome: Outcome = this.phase === 'settling' ? (intended.outcome === 'connects' ? 'refused' : 'connects') : intended.outcome;
+    const intended = this.intent(snapshot, functionName, payload);
+    const outcome = outcomeIn(this.phase, intended.outcome);
     pgServer.connect = async (config) => {
-      if (this.phase === 'unreachable') throw new Error(TIMEOUT);
+      if (outcome === 'unreachable') throw new Error(TIMEOUT);
       if (outcome === 'refused') throw new Error(refusal(config.user));
     };
     const headers = { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST' };
@@ -167,6 +198,19 @@ class ModelledAccount {
     } finally {
       pgServer.connect = undefined;
     }
+  }
+
+  /** The intended outcome of invoking a function of the snapshot with this payload (INTENDED). */
+  public intent(snapshot: Snapshot, functionName: string, payload: string): { outcome: Outcome; why: string } {
+    const fn = snapshot.testResources('AWS::Lambda::Function')
+      .find((f) => snapshot.resolved[f.stack].ref(f.logicalId) === functionName);
+    if (!fn) throw new Error(`${snapshot.name}: no function ${functionName}`);
+    const constructPath = snapshot.constructPath(fn.stack, fn.logicalId);
+    const via: string | undefined = JSON.parse(payload).reportRow?.via;
+    const key = via === undefined ? constructPath : `${constructPath} via ${via}`;
+    const intended = INTENDED[key];
+    if (!intended) throw new Error(`${snapshot.name}: an assertion invokes ${key}, whose intended outcome is not declared in INTENDED`);
+    return intended;
   }
 
   private cluster(snapshot: Snapshot, identifier: string) {
@@ -416,10 +460,26 @@ describe.each(ASSERTIONS.map((a) => [a.name, a] as const))('%s', (_name, a) => {
       expect(a.waiter).toBeDefined();
     });
 
-    test('fails when the network drops the connection (a timeout is no refusal)', async () => {
-      const verdict = await attempt(a, 'unreachable');
-      expect(verdict.passed).toBe(false);
+    const { FunctionName: functionName, Payload: payload } = a.properties.parameters;
+    const intended = () => mockAccount.intent(a.snapshot, decodeParameter(functionName), decodeParameter(payload));
+
+    test('is declared in INTENDED', () => {
+      expect(intended().outcome).toMatch(/^(connects|refused|unreachable)$/);
     });
+
+    if (a.properties.expected === unreachable().result) {
+      test('expects a network failure: passes when the network drops the connection, fails when a server refuses it', async () => {
+        expect(intended().outcome).toBe('unreachable');
+        expect(await attempt(a, 'unreachable')).toEqual({ passed: true, message: 'success' });
+        expect((await attempt(a, 'refusing')).passed).toBe(false);
+      });
+    } else {
+      test('fails when the network drops the connection (a timeout is no refusal)', async () => {
+        expect(intended().outcome).not.toBe('unreachable');
+        const verdict = await attempt(a, 'unreachable');
+        expect(verdict.passed).toBe(false);
+      });
+    }
   }
 });
 

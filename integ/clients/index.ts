@@ -35,3 +35,4 @@ export class ConnectCheck extends nodejs.NodejsFunction {
     });
   }
 }
+export * from './verdicts';

@@ -34,6 +34,8 @@ export const NETWORK_FAILURE_WORDS = [
   'certificate',
 ];
 const NOT_A_NETWORK_FAILURE = `(?<![\\s\\S])(?![\\s\\S]*(?:${NETWORK_FAILURE_WORDS.join('|')}))[\\s\\S]`;
+/** The complement of NOT_A_NETWORK_FAILURE: an error text that names a network failure. */
+const A_NETWORK_FAILURE = `(?:${NETWORK_FAILURE_WORDS.join('|')})`;
 
 /** The client connected with its token over TLS and `SELECT 1` returned 1. */
 export function connected(): ExpectedResult {
@@ -52,5 +54,17 @@ export function refused(): ExpectedResult {
   return ExpectedResult.objectLike({
     StatusCode: 200,
     Payload: Match.serializedJson(Match.objectLike({ ok: false, error: Match.stringLikeRegexp(NOT_A_NETWORK_FAILURE) })),
+  });
+}
+
+/**
+ * The client never reached a server that could judge it: `ok: false` with an error that is a network failure
+ * (see NETWORK_FAILURE_WORDS), the complement of `refused()`. What a security group, a network ACL or a
+ * missing route does: the packets are dropped (a timeout) or the name does not resolve.
+ */
+export function unreachable(): ExpectedResult {
+  return ExpectedResult.objectLike({
+    StatusCode: 200,
+    Payload: Match.serializedJson(Match.objectLike({ ok: false, error: Match.stringLikeRegexp(A_NETWORK_FAILURE) })),
   });
 }

@@ -140,3 +140,13 @@ export function runAccessModel(stage: Stage, registry: AccessRegistry, host?: IC
   }
   return errors;
 }
+
+/**
+ * The JSON report (`dsql-access-report.json`'s content, without findings and timings) of the Stage as its tree
+ * stands now: for code that must act on the verdicts before the validation writes the files (the integ tests
+ * derive their connection assertions from it). The validation's own run stays the reference.
+ */
+export function accessReportOf(stage: Stage): Record<string, unknown> {
+  const collected = collect(stage, REGISTRIES.get(stage) ?? emptyRegistry());
+  return renderJson(evaluateModel(collected.model), [], { analysisMs: 0, constructs: collected.constructCount });
+}

@@ -194,7 +194,9 @@ project.addTask('example', {
 // Its snapshot comparison covers the stacks under test only, not the assertion stacks: a change to an assertion
 // alone is not "a failed snapshot". So integ:update and integ:deploy pass --force (rewrite, or deploy, every test
 // given, changed or not); test/integ-assertions.test.ts checks that the committed assertion stacks are current.
-const integEnv = { TS_NODE_TRANSPILE_ONLY: '1' };
+// DISABLE_V8_COMPILE_CACHE: integ-runner's CLI code would otherwise leave a compile cache in the temporary
+// directory on every run (the tests clean up what they write; .ci/run checks it).
+const integEnv = { TS_NODE_TRANSPILE_ONLY: '1', DISABLE_V8_COMPILE_CACHE: '1' };
 const integVerify = project.addTask('integ:verify', {
   env: integEnv,
   description: 'Synthesize every integ/integ.*.ts and fail when its committed snapshot is stale (no AWS access needed)',

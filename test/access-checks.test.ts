@@ -91,6 +91,29 @@ describe('errors: the deployment would fail, or a restriction is no restriction'
     expect(synthError(app)).toMatch(/S\/Connect\/Resource: .* aws:SourceIp lists blocks that together admit every IPv6 address.*Layer: identity\./);
   });
 
+  test('a Deny with IpAddress over every address is a restriction (it denies every public connection), an Allow with IpAddress over every address is none', () => {
+    const deny = setup();
+    const cluster = new SecureDsqlCluster(deny.stack, 'Db');
+    cluster.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'NoPublic', effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ['dsql:DbConnect', 'dsql:DbConnectAdmin'], resources: ['*'],
+      conditions: { IpAddress: { 'aws:SourceIp': ['0.0.0.0/0', '::/0'] } },
+    }));
+    const f = fn(deny.stack, 'Client');
+    cluster.grantConnect(f);
+    const report = synthReport(deny.app);
+    expect(report.findings.filter((x) => x.level === 'error')).toEqual([]);
+    const route = report.clusters[0].clients[0].routes.find((r) => r.via === 'internet')!;
+    expect(route.deniedBy).toEqual(['cluster-policy']);
+
+    const allow = setup();
+    const other = new SecureDsqlCluster(allow.stack, 'Db');
+    const g = fn(allow.stack, 'Client');
+    g.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'Anywhere', actions: ['dsql:DbConnect'], resources: [other.clusterArn], conditions: { IpAddress: { 'aws:SourceIp': ['0.0.0.0/0'] } },
+    }));
+    expect(synthError(allow.app)).toMatch(/statement Anywhere aws:SourceIp lists blocks that together admit every IPv4 address, which is no restriction at all.*Layer: identity\./);
+  });
+
   test('two network ACLs claimed for the same subnets', () => {
     const { app, stack, vpc } = setup();
     for (const id of ['A', 'B']) {

@@ -71,6 +71,16 @@ function fixFor(routes: RouteVerdict[]): string {
   return layers.map((l) => `${l}: ${LAYER_FIX[l]}`).join('; ');
 }
 
+/**
+ * Whether an address condition lets requests through by listing the addresses it admits: Allow with
+ * `IpAddress`, or Deny with `NotIpAddress` (`…IfExists` alike). Only there is a list that covers every
+ * address no restriction at all.
+ */
+export function admitsByAddress(effect: 'Allow' | 'Deny', operator: string): boolean {
+  const base = operator.replace(/^For(Any|All)Value:/, '').replace(/IfExists$/, '');
+  return (effect === 'Allow' && base === 'IpAddress') || (effect === 'Deny' && base === 'NotIpAddress');
+}
+
 function statementLabel(policy: Policy, s: Statement, i: number): string {
   return `${policy.name} statement ${s.sid ?? `#${i}`}`;
 }
@@ -142,9 +152,12 @@ export function runChecks(collected: Collected, verdicts: ClusterVerdict[]): Fin
   const identityPolicies = collected.identityPolicies.map((p) => ({ policy: p.policy, construct: p.construct, kind: 'identity' }));
   const layerOf = (kind: string): Finding['layer'] => (kind === 'cluster-policy' ? 'cluster-policy' : kind === 'endpoint-policy' ? 'endpoint-policy' : 'identity');
 
-  // A set of CIDR blocks that together admit every address of a family.
+  // A set of CIDR blocks that together admit every address of a family, where that makes the statement
+  // restrict nothing: an Allow that tests IpAddress, or a Deny that tests NotIpAddress (its exceptions). A
+  // Deny with IpAddress over every address denies every request that carries the key, which is a
+  // restriction (and an Allow with NotIpAddress over every address allows nothing).
   for (const x of conditionsOf([...clusterPolicies, ...endpointPolicies, ...identityPolicies], ['aws:sourceip', 'aws:vpcsourceip'])) {
-    if (!/IpAddress/.test(x.condition.operator) || !x.condition.values) continue;
+    if (!x.condition.values || !admitsByAddress(x.statement.effect, x.condition.operator)) continue;
     const cidrs = x.condition.values.map(literal).filter((l): l is string => l !== undefined);
     let merged: string[];
     try {

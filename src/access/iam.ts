@@ -132,8 +132,12 @@ function ipIn(within: string[] | undefined, cidrs: Str[]): Tri {
       unknown = true;
     }
   }
-  if (within === undefined) return undefined;
   const merged = mergeCidrs(blocks).map(parseCidr);
+  if (within === undefined) {
+    // Any address: certainly inside when the blocks cover every IPv4 and every IPv6 address.
+    const covers = (v: 4 | 6) => merged.some((b) => b.version === v && b.start === 0n && b.end === (v === 4 ? (1n << 32n) - 1n : (1n << 128n) - 1n));
+    return covers(4) && covers(6) ? true : undefined;
+  }
   let all = true;
   let some = false;
   for (const w of within) {

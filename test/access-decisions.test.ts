@@ -316,6 +316,61 @@ describe('the model decides like the independent judge', () => {
   });
 });
 
+describe('permissions boundaries: as the property and as the override PermissionsBoundary.of(x).apply() writes', () => {
+  const boundaryOf = (stack: Stack, id: string, actions: string[]) => new iam.ManagedPolicy(stack, id, {
+    statements: [new iam.PolicyStatement({ actions, resources: ['*'] })],
+  });
+  const roleFor = (stack: Stack, id: string, permissionsBoundary?: iam.IManagedPolicy) => new iam.Role(stack, id, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), permissionsBoundary,
+  });
+  const fnWith = (stack: Stack, id: string, role: iam.IRole) => new lambda.Function(stack, id, {
+    runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}'), role,
+  });
+
+  test('19. a boundary that allows the action keeps the grant; one that allows no dsql: action denies, by identity', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db');
+    const dsqlOk = boundaryOf(w.stack, 'DsqlBoundary', ['dsql:DbConnect']);
+    const s3Only = boundaryOf(w.stack, 'S3Boundary', ['s3:GetObject']);
+    const kept = fn(w.stack, 'Kept');
+    const byOverride = fn(w.stack, 'ByOverride');
+    const byProperty = fnWith(w.stack, 'ByProperty', roleFor(w.stack, 'ByPropertyRole', s3Only));
+    iam.PermissionsBoundary.of(kept).apply(dsqlOk);
+    iam.PermissionsBoundary.of(byOverride).apply(s3Only);
+    for (const f of [kept, byOverride, byProperty]) cluster.grantConnect(f);
+    // The override is what the template carries; the L1 property stays unset.
+    expect((byOverride.role!.node.defaultChild as iam.CfnRole).permissionsBoundary).toBeUndefined();
+    const report = await verify(w, cluster, [kept, byOverride, byProperty], []);
+    expect(denied(report, cluster, kept, 'internet').allowed).toBe(true);
+    expect(denied(report, cluster, byOverride, 'internet').deniedBy).toEqual(['identity']);
+    expect(denied(report, cluster, byProperty, 'internet').deniedBy).toEqual(['identity']);
+    expect(denied(report, cluster, byOverride, 'internet').reasons.join()).toMatch(/the permissions boundary S\/S3Boundary of S\/ByOverride does not allow dsql:DbConnect/);
+  });
+
+  test('20. a resource-policy grant to the role\'s ARN is limited by the boundary; one to every principal of the account (its session) is not', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db');
+    const s3Only = boundaryOf(w.stack, 'S3Boundary', ['s3:GetObject']);
+    const toArn = fnWith(w.stack, 'ToArn', roleFor(w.stack, 'ToArnRole', s3Only));
+    const toSession = fnWith(w.stack, 'ToSession', roleFor(w.stack, 'ToSessionRole'));
+    iam.PermissionsBoundary.of(toSession).apply(s3Only);
+    const unbounded = fnWith(w.stack, 'Unbounded', roleFor(w.stack, 'UnboundedRole'));
+    for (const f of [toArn, toSession, unbounded]) cluster.grantConnect(f);
+    // An escape hatch (the library refuses Allow to `*`): the access model reads the override.
+    cluster.cfnCluster.addPropertyOverride('PolicyDocument', w.stack.toJsonString({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'ToRoleArns', Effect: 'Allow', Principal: { AWS: [toArn.role!.roleArn, unbounded.role!.roleArn] }, Action: 'dsql:DbConnect', Resource: '*' },
+        { Sid: 'ToSession', Effect: 'Allow', Principal: '*', Action: 'dsql:DbConnect', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalArn': toSession.role!.roleArn } } },
+      ],
+    }));
+    const report = await verify(w, cluster, [toArn, toSession, unbounded], []);
+    expect(denied(report, cluster, toArn, 'internet').deniedBy).toEqual(['identity']);
+    expect(denied(report, cluster, toSession, 'internet').allowed).toBe(true);
+    expect(denied(report, cluster, unbounded, 'internet').allowed).toBe(true);
+  });
+});
+
 describe('what the model cannot know stays unknown', () => {
   test('a source-IP allow-list: the public address of a client is decided at run time', async () => {
     const w = world();

@@ -286,12 +286,20 @@ class Reader {
     return parts.length === 1 ? parts[0] : { 'Fn::Join': ['', parts] };
   }
 
-  /** A property of an L1, resolved (once). */
+  /**
+   * A property of an L1, resolved (once), with its property override (`addPropertyOverride`, which
+   * `iam.PermissionsBoundary.of(x).apply()` and other escape hatches write) applied: an override of the
+   * whole property replaces it; overrides of some of its fields replace those fields.
+   */
   public prop(cfn: CfnResource, name: string): any {
     let cache = this.props.get(cfn);
     if (!cache) this.props.set(cfn, cache = new Map());
     if (cache.has(name)) return cache.get(name);
-    const value = this.resolve(cfn, (cfn as unknown as Record<string, unknown>)[name]);
+    let raw = (cfn as unknown as Record<string, unknown>)[name];
+    const overrides = propertyOverrides(cfn);
+    const pascal = name.charAt(0).toUpperCase() + name.slice(1);
+    if (overrides && pascal in overrides) raw = withOverride(raw, overrides[pascal]);
+    const value = this.resolve(cfn, raw);
     cache.set(name, value);
     return value;
   }
@@ -526,6 +534,35 @@ class Reader {
     const s = this.str(ctx, v);
     return s ? [s] : undefined;
   }
+}
+
+/** The property overrides of an L1 (`addPropertyOverride`), by CloudFormation property name. */
+function propertyOverrides(cfn: CfnResource): Record<string, unknown> | undefined {
+  return (cfn as unknown as { rawOverrides?: { Properties?: Record<string, unknown> } }).rawOverrides?.Properties;
+}
+
+/** Whether a property of an L1 is overridden (`name` in camelCase). */
+function overridden(cfn: CfnResource, name: string): boolean {
+  const overrides = propertyOverrides(cfn);
+  return overrides !== undefined && (name.charAt(0).toUpperCase() + name.slice(1)) in overrides;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v) && !Token.isUnresolved(v);
+
+/**
+ * A property value with its raw override merged in (override keys are CloudFormation's PascalCase names;
+ * the L1's own keys are camelCase): an override field replaces the field of either spelling.
+ */
+function withOverride(value: unknown, override: unknown): unknown {
+  if (!isObject(value) || !isObject(override)) return override;
+  const out: Record<string, unknown> = { ...value };
+  for (const [k, v] of Object.entries(override)) {
+    const camel = k.charAt(0).toLowerCase() + k.slice(1);
+    const current = out[camel] ?? out[k];
+    delete out[camel];
+    out[k] = withOverride(current, v);
+  }
+  return out;
 }
 
 function asArray(v: unknown): unknown[] | undefined {
@@ -975,12 +1012,14 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     const own = (owner as unknown as { resourcePolicy?: unknown } | undefined)?.resourcePolicy;
     const rawPolicy = (cfn as unknown as { policyDocument?: unknown }).policyDocument;
     let policy: Policy | undefined;
-    if (own instanceof iam.PolicyDocument && Token.isUnresolved(rawPolicy)) {
+    if (own instanceof iam.PolicyDocument && Token.isUnresolved(rawPolicy) && !overridden(cfn, 'policyDocument')) {
       // The library's cluster renders this document into the L1's PolicyDocument (as a JSON string).
       policy = own.isEmpty ? undefined : parsePolicy(ctx, r.resolve(cfn, own), path);
-    } else if (rawPolicy !== undefined) {
-      const doc = jsonWithIntrinsics(r.prop(cfn, 'policyDocument'));
-      policy = doc === undefined ? { name: path, statements: [], unknown: true } : parsePolicy(ctx, doc, path);
+    } else if (rawPolicy !== undefined || overridden(cfn, 'policyDocument')) {
+      const value = r.prop(cfn, 'policyDocument');
+      const doc = value === undefined ? undefined : jsonWithIntrinsics(value);
+      // A deletion override removes the policy; a document that cannot be read is unknown.
+      if (value !== undefined) policy = doc === undefined ? { name: path, statements: [], unknown: true } : parsePolicy(ctx, doc, path);
     }
     const info: ClusterInfo = {
       key: keyOf(arn),

@@ -15,7 +15,7 @@
  *   endpoint; in a VPC it reaches the internet only through a NAT gateway (it never has a public address,
  *   so a route to an internet gateway is not enough), and an interface endpoint of its own VPC.
  */
-import { KeyValue, Request, endpointKeys, evaluatePolicies, internetKeys, principalKeys } from './iam';
+import { KeyValue, Request, endpointKeys, evaluatePolicies, grantsToSession, internetKeys, principalKeys } from './iam';
 import { AccessModel, ClientInfo, ClientVerdict, ClusterInfo, ClusterVerdict, EndpointInfo, LAYERS, Layer, RouteVerdict, SubnetInfo } from './model';
 import { AclOutcome, DSQL_PORT, EPHEMERAL, PUBLIC_V4, aclVerdict, sgVerdict } from './network';
 import { Str, Tri, keyOf, show, strEquals } from './values';
@@ -36,7 +36,7 @@ function iamLayers(client: ClientInfo, cluster: ClusterInfo, endpoint: EndpointI
   const results: LayerResults = new Map();
   const common: ReadonlyMap<string, KeyValue> = principalKeys(client.principal);
   const keys = endpoint ? endpointKeys(common, endpoint.vpc, endpoint.id, sourceCidrs) : internetKeys(common);
-  const req: Request = { principal: client.principal, action, resource: cluster.arn, keys };
+  const req: Request = { principal: client.principal, principalHasBoundary: client.boundary !== undefined, action, resource: cluster.arn, keys };
   const via = endpoint ? `through ${endpoint.path}` : 'over the internet';
 
   const identity = evaluatePolicies(client.identity, req, false);
@@ -53,7 +53,7 @@ function iamLayers(client: ClientInfo, cluster: ClusterInfo, endpoint: EndpointI
       : `identity: a policy of ${client.path} may deny ${action} ${via} (its content or its conditions are not known at synth)`);
   }
   if (boundary.deny !== false) {
-    note(results, 'identity', Tri.not(boundary.deny), `identity: the permissions boundary of ${client.path} ${boundary.deny ? 'denies' : 'may deny'} ${action}`);
+    note(results, 'identity', Tri.not(boundary.deny), `identity: the permissions boundary ${client.boundary?.name ?? ''} of ${client.path} ${boundary.deny ? 'denies' : 'may deny'} ${action}`);
   }
   if (clusterPolicy.deny !== false) {
     note(results, 'cluster-policy', Tri.not(clusterPolicy.deny), clusterPolicy.deny
@@ -69,10 +69,20 @@ function iamLayers(client: ClientInfo, cluster: ClusterInfo, endpoint: EndpointI
       : `cluster-policy: whether ${client.path} is in the cluster's account is not known at synth`);
   }
   // Same account: an Allow in the identity policy (within its boundary) or in the resource policy grants.
-  const grant = Tri.or(Tri.and(identity.allow, boundary.allow), clusterPolicy.allow);
+  // With a boundary, a resource-policy Allow to a role's ARN is limited by the boundary too; one to the
+  // role's session (Principal "*") or to a user's ARN is not (IAM User Guide, "Policy evaluation logic").
+  let resourceGrant = clusterPolicy.allow;
+  if (client.boundary && client.principal.type !== 'user' && cluster.policyKnown && cluster.policy) {
+    const toSession = evaluatePolicies([cluster.policy], req, true, grantsToSession).allow;
+    resourceGrant = client.principal.type === 'role' ? Tri.or(toSession, Tri.and(clusterPolicy.allow, boundary.allow)) : Tri.or(toSession, Tri.and(clusterPolicy.allow, undefined));
+  }
+  const grant = Tri.or(Tri.and(identity.allow, boundary.allow), resourceGrant);
   if (grant !== true) {
+    const bounded = client.boundary && boundary.allow === false && Tri.or(identity.allow, clusterPolicy.allow) !== false;
     note(results, 'identity', grant, grant === false
-      ? `identity: no policy of ${client.path} allows ${action} on ${cluster.path}`
+      ? bounded
+        ? `identity: the permissions boundary ${client.boundary!.name} of ${client.path} does not allow ${action} on ${cluster.path}, so neither its identity policies nor a resource-policy grant to its ARN count`
+        : `identity: no policy of ${client.path} allows ${action} on ${cluster.path}`
       : `identity: whether a policy of ${client.path} allows ${action} on ${cluster.path} is not known at synth`);
   }
   if (endpoint) {

@@ -134,6 +134,24 @@ describe('errors: the deployment would fail, or a restriction is no restriction'
     expect(synthError(app)).toMatch(/S\/Db: resource policy S\/Db statement AllButOne grants to everyone but the listed principals .*Layer: cluster-policy\./);
   });
 
+  test('a Deny with NotPrincipal naming a role is refused with the ArnNotEquals aws:PrincipalArn form; that form is accepted', () => {
+    const notPrincipal = setup();
+    const cluster = new SecureDsqlCluster(notPrincipal.stack, 'Db');
+    cluster.cfnCluster.policyDocument = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'OnlyApp', Effect: 'Deny', NotPrincipal: { AWS: 'arn:aws:iam::123456789012:role/app' }, Action: 'dsql:*', Resource: '*' }],
+    });
+    expect(synthError(notPrincipal.app)).toMatch(/S\/Db: resource policy S\/Db statement OnlyApp exempts principals by the ARN they sign with, but a role signs as its assumed-role session .*\(got "Deny with NotPrincipal"\)\. Layer: cluster-policy\. Deny to Principal "\*" with the exceptions in a condition instead: .*ArnNotEquals.*aws:PrincipalArn/);
+
+    const condition = setup();
+    const other = new SecureDsqlCluster(condition.stack, 'Db');
+    other.cfnCluster.policyDocument = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'OnlyApp', Effect: 'Deny', Principal: '*', Action: 'dsql:*', Resource: '*', Condition: { ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::123456789012:role/app' } } }],
+    });
+    expect(synthReport(condition.app).findings.filter((f) => f.level === 'error')).toEqual([]);
+  });
+
   test('a resource-policy statement that grants to another account', () => {
     const { app, stack } = setup();
     const cluster = new SecureDsqlCluster(stack, 'Db');

@@ -204,6 +204,13 @@ export function runChecks(collected: Collected, verdicts: ClusterVerdict[]): Fin
         error(c.info.path, 'cluster-policy', 'resource-policy-not-principal', `resource policy ${label}`, 'Allow with NotPrincipal',
           'grants to everyone but the listed principals', 'Allow specific principals of this account, or express the exception as a Deny with an ArnNotLike aws:PrincipalArn condition.', c.construct);
       }
+      if (s.effect === 'Deny' && s.notPrincipal && !s.notPrincipal.any) {
+        error(c.info.path, 'cluster-policy', 'resource-policy-deny-not-principal', `resource policy ${label}`, 'Deny with NotPrincipal',
+          'exempts principals by the ARN they sign with, but a role signs as its assumed-role session (arn:aws:sts::<account>:assumed-role/<role>/<session>), not as the role\'s ARN, '
+          + 'and a principal with a permissions boundary is never exempt: the roles it means to exempt may be denied at run time',
+          'Deny to Principal "*" with the exceptions in a condition instead: "Condition": {"ArnNotEquals": {"aws:PrincipalArn": ["<role ARN>", ...]}} '
+          + '(connectConditions.principalArns renders exactly that).', c.construct);
+      }
       if (s.effect === 'Allow' && s.principal) {
         for (const p of s.principal.aws) {
           const l = literal(p);

@@ -10,7 +10,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DsqlConnectPolicy, DsqlDatabaseRole, SecureDsqlCluster } from '../src';
+import { DsqlConnectPolicy, DsqlDatabaseRole, DsqlPrivateLinkEndpoint, SecureDsqlCluster } from '../src';
 import { synthReport } from './support/access';
 import { ENV } from './support/iam-eval';
 
@@ -48,7 +48,7 @@ describe('errors: the deployment would fail, or a restriction is no restriction'
     const cluster = new SecureDsqlCluster(stack, 'Db');
     new DsqlDatabaseRole(stack, 'Reader', { cluster, roleName: 'reader', vpc });
     const message = synthError(app);
-    expect(message).toMatch(/S\/Reader: handler cannot reach cluster S\/Db on any route \(placement: S\/DsqlDatabaseRoleHandler[0-9A-F]+\/Handler runs in S\/Vpc\/appSubnet1, which has no default route through a NAT gateway/);
+    expect(message).toMatch(/S\/Reader: handler cannot reach cluster S\/Db on the one route it uses, the cluster's public host name \(placement: S\/DsqlDatabaseRoleHandler[0-9A-F]+\/Handler runs in S\/Vpc\/appSubnet1, which has no default route through a NAT gateway/);
     expect(message).toMatch(/so the deployment would fail when the custom resource connects \(got \["internet: denied by placement"\]\)\. Layer: placement\. The handler S\/DsqlDatabaseRoleHandler[0-9A-F]+\/Handler must connect as admin/);
   });
 
@@ -73,9 +73,44 @@ describe('errors: the deployment would fail, or a restriction is no restriction'
     });
     cluster.addDatabaseRole('Reader', { roleName: 'reader', endpoint, vpcSubnets: { subnetGroupName: 'app' } });
     const message = synthError(app);
-    expect(message).toMatch(/S\/Db\/Reader: handler cannot reach cluster S\/Db on any route .*network-acl: S\/Db\/Private\/NetworkAcl on S\/Vpc\/endpointSubnet1 drops the connection from S\/DsqlDatabaseRoleHandler[0-9A-F]+\/Handler/);
-    expect(message).toMatch(/Layer: cluster-policy, placement, network-acl\./);
+    expect(message).toMatch(/S\/Db\/Reader: handler cannot reach cluster S\/Db on the one route it uses, the private host name of S\/Db\/Private .*network-acl: S\/Db\/Private\/NetworkAcl on S\/Vpc\/endpointSubnet1 drops the connection from S\/DsqlDatabaseRoleHandler[0-9A-F]+\/Handler/);
+    expect(message).toMatch(/Layer: network-acl\./);
     expect(message).toMatch(/network-acl: admit its subnets in the network ACL in both directions/);
+  });
+
+  test('the handler is judged on the host it connects to: in isolated subnets without endpoint, while an endpoint in its VPC would admit it', () => {
+    const { app, stack, vpc } = setup();
+    const cluster = new SecureDsqlCluster(stack, 'Db');
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc, vpcSubnets: { subnetGroupName: 'endpoint' } }) as DsqlPrivateLinkEndpoint;
+    endpoint.allowFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock));
+    cluster.addDatabaseRole('Reader', { roleName: 'reader', vpc, vpcSubnets: { subnetGroupName: 'app' } });
+    const message = synthError(app);
+    expect(message).toMatch(/S\/Db\/Reader: handler cannot reach cluster S\/Db on the one route it uses, the cluster's public host name .*no default route through a NAT gateway/);
+    expect(message).toMatch(/\(got \["internet: denied by placement","S\/Db\/Private: allowed"\]\)\. Layer: placement\..* Or give endpoint: S\/Db\/Private \(cluster\.addDatabaseRole\(\.\.\., \{ endpoint \}\)\)/);
+  });
+
+  test('…whose endpoint route the cluster policy denies (sourceIps only), although its internet route is merely unknown', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: ENV });
+    const natVpc = new ec2.Vpc(stack, 'Nat', { maxAzs: 1, natGateways: 1 });
+    const cluster = new SecureDsqlCluster(stack, 'Db', { connectConditions: { sourceIps: ['203.0.113.0/24'] } });
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc: natVpc });
+    cluster.addDatabaseRole('Reader', { roleName: 'reader', endpoint });
+    const message = synthError(app);
+    expect(message).toMatch(/S\/Db\/Reader: handler cannot reach cluster S\/Db on the one route it uses, the private host name of S\/Db\/Private \(cluster-policy: S\/Db#DenyUntrustedNetworkOrigin deny dsql:DbConnectAdmin through S\/Db\/Private\).*Layer: cluster-policy\./);
+  });
+
+  test('…and when the model cannot decide its route: a warning that names the layer and the fix (outside any VPC, a cluster that admits listed IP blocks only)', () => {
+    const { stack } = setup();
+    const cluster = new SecureDsqlCluster(stack, 'Db', { connectConditions: { sourceIps: ['203.0.113.0/24'] } });
+    cluster.addDatabaseRole('Reader', { roleName: 'reader' });
+    Annotations.fromStack(stack).hasWarning('/S/Db/Reader', Match.stringLikeRegexp(
+      'The database-role handler S/DsqlDatabaseRoleHandler[0-9A-F]+/Handler of S/Db/Reader connects to the cluster\'s public host name of cluster S/Db, and whether it gets through is not known at synth \\(layers: cluster-policy\\).*Fix: cluster-policy: .*\\[ack: secure-dsql:handler-route-unknown\\]'));
+    // Control: on a cluster without network conditions, the same handler gets through: no warning.
+    const control = setup();
+    new SecureDsqlCluster(control.stack, 'Db').addDatabaseRole('Reader', { roleName: 'reader' });
+    Annotations.fromStack(control.stack).hasNoWarning('*', Match.stringLikeRegexp('handler-route-unknown'));
+    Annotations.fromStack(control.stack).hasNoError('*', Match.anyValue());
   });
 
   test('source IPs that together admit every IPv4 address, in the cluster policy', () => {

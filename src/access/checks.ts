@@ -29,6 +29,7 @@ export const WARNINGS = {
   clientCannotConnect: 'secure-dsql:client-cannot-connect',
   rootPrincipalArn: 'secure-dsql:root-principal-arn',
   deployTimeNetworkValue: 'secure-dsql:deploy-time-network-allow-list',
+  handlerRouteUnknown: 'secure-dsql:handler-route-unknown',
 } as const;
 
 /**
@@ -66,9 +67,25 @@ function routeSummary(r: RouteVerdict): string {
   return `${r.via}: ${how}`;
 }
 
+/**
+ * The fixes of the denying layers, the closest route first: the route that the fewest layers deny (on a
+ * cluster that blocks public access, the endpoint's security group before the cluster policy that denies
+ * the internet by design).
+ */
 function fixFor(routes: RouteVerdict[]): string {
-  const layers = [...new Set(routes.flatMap((r) => r.deniedBy))];
+  const closest = [...routes].filter((r) => !r.allowed && !r.unknown).sort((a, b) => a.deniedBy.length - b.deniedBy.length);
+  const layers = [...new Set(closest.flatMap((r) => r.deniedBy))];
   return layers.map((l) => `${l}: ${LAYER_FIX[l]}`).join('; ');
+}
+
+/** The layers that deny, the closest route first (as `fixFor`). */
+function denyingLayers(routes: RouteVerdict[]): Layer[] {
+  const closest = [...routes].filter((r) => !r.allowed && !r.unknown).sort((a, b) => a.deniedBy.length - b.deniedBy.length);
+  return [...new Set(closest.flatMap((r) => r.deniedBy))];
+}
+
+function hostOf(route: string): string {
+  return route === 'internet' ? 'the cluster\'s public host name' : `the private host name of ${route}`;
 }
 
 /**
@@ -117,27 +134,48 @@ export function runChecks(collected: Collected, verdicts: ClusterVerdict[]): Fin
   for (const cv of verdicts) {
     for (const v of cv.clients) checkClient(cv, v);
   }
+  function checkHandler(cv: ClusterVerdict, v: ClientVerdict): void {
+    // The handler connects to one host: it is judged on that route only.
+    const via = v.client.handlerRoute!;
+    const own = v.routes.find((r) => r.via === via);
+    if (!own || own.allowed) return;
+    const owner = v.client.handlerOwner ?? v.client.declaredBy[0];
+    const others = v.routes.filter((r) => r.via !== via && r.allowed).map((r) => r.via);
+    const instead = others.length === 0 ? ''
+      : others[0] === 'internet'
+        ? ' Or leave endpoint out: the handler would connect to the public host name, which it can reach.'
+        : ` Or give endpoint: ${others[0]} (cluster.addDatabaseRole(..., { endpoint })): the handler would connect to its private host name, which it can reach.`;
+    const reasons = own.reasons.filter((x) => own.unknown || !x.includes('is not known'));
+    if (own.unknown) {
+      warning(collected.constructs.get(owner), owner, own.unknownLayers[0] ?? 'placement', WARNINGS.handlerRouteUnknown,
+        `The database-role handler ${v.client.path} of ${owner} connects to ${hostOf(via)} of cluster ${cv.cluster.path}, and whether it gets through `
+        + `is not known at synth (layers: ${own.unknownLayers.join(', ')}): ${reasons.join('; ')}. If it cannot connect, the deployment fails when the custom resource runs. `
+        + `Fix: ${own.unknownLayers.map((l) => `${l}: ${LAYER_FIX[l]}`).join('; ')}.${instead}`);
+      return;
+    }
+    findings.push({
+      level: 'error',
+      id: 'handler-unreachable',
+      path: owner,
+      layer: own.deniedBy[0] ?? 'placement',
+      construct: collected.constructs.get(owner),
+      message: formatFailure(owner, 'handler', v.routes.map(routeSummary),
+        `cannot reach cluster ${cv.cluster.path} on the one route it uses, ${hostOf(via)} (${reasons.join('; ')}), so the deployment would fail when the custom resource connects`,
+        `Layer: ${own.deniedBy.join(', ')}. The handler ${v.client.path} must connect as admin: ${fixFor([own])}.${instead}`
+        + (via === 'internet' && others.length === 0 ? ' For a cluster reachable only privately, give endpoint (cluster.addPrivateLinkEndpoint(...)).' : '')),
+    });
+  }
+
   function checkClient(cv: ClusterVerdict, v: ClientVerdict) {
+    if (v.client.handlerRoute !== undefined) {
+      checkHandler(cv, v);
+      if (v.client.kinds.length === 1) return;
+    }
     const never = v.routes.length > 0 && v.routes.every((r) => !r.allowed && !r.unknown);
     if (!never) return;
     const summary = v.routes.map(routeSummary);
     const reasons = v.routes.flatMap((r) => r.reasons.filter((x) => !x.includes('is not known')));
-    const layers = [...new Set(v.routes.flatMap((r) => r.deniedBy))];
-    if (v.client.kinds.includes('database-role-handler')) {
-      const owner = v.client.handlerOwner ?? v.client.declaredBy[0];
-      findings.push({
-        level: 'error',
-        id: 'handler-unreachable',
-        path: owner,
-        layer: layers[0] ?? 'placement',
-        construct: collected.constructs.get(owner),
-        message: formatFailure(owner, 'handler', summary,
-          `cannot reach cluster ${cv.cluster.path} on any route (${reasons.join('; ')}), so the deployment would fail when the custom resource connects`,
-          `Layer: ${layers.join(', ')}. The handler ${v.client.path} must connect as admin: ${fixFor(v.routes)}. `
-          + 'For a cluster reachable only privately, give endpoint (cluster.addPrivateLinkEndpoint(...)).'),
-      });
-      return;
-    }
+    const layers = denyingLayers(v.routes);
     const construct = collected.constructs.get(v.client.path) ?? collected.constructs.get(v.client.declaredBy[0]);
     warning(construct, v.client.path, layers[0] ?? 'placement', WARNINGS.clientCannotConnect,
       `${v.client.path} is declared to connect to ${cv.cluster.path} (${v.client.kinds.join(', ')}, by ${v.client.declaredBy.join(', ')}) `

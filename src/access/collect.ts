@@ -1139,7 +1139,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     return clusterByArn.get(keyOf(r.str(r.ctx(c), r.resolve(c, c.clusterArn))!));
   };
   const addClient = (cluster: IDsqlCluster, resolved: ResolvedClient, kind: ClientKind, actions: string[], declaredBy: string,
-    unmodeled?: string) => {
+    unmodeled?: string, handlerRoute?: string) => {
     const target = clusterInfo(cluster);
     if (!target) return;
     const key = `${target.info.key}|${resolved.path}`;
@@ -1152,6 +1152,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
         declaredBy: [...new Set([...existing.declaredBy, declaredBy])],
         unmodeledEndpoints: unmodeled ? [...new Set([...(existing.unmodeledEndpoints ?? []), unmodeled])] : existing.unmodeledEndpoints,
         handlerOwner: existing.handlerOwner ?? (kind === 'database-role-handler' ? declaredBy : undefined),
+        handlerRoute: existing.handlerRoute ?? handlerRoute,
       };
       clients.set(key, merged);
       return;
@@ -1165,6 +1166,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
       declaredBy: [declaredBy],
       unmodeledEndpoints: unmodeled ? [unmodeled] : undefined,
       handlerOwner: kind === 'database-role-handler' ? declaredBy : undefined,
+      handlerRoute,
     });
     if (resolved.construct) constructs.set(resolved.path, resolved.construct);
   };
@@ -1263,8 +1265,10 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
   for (const h of registry.handlers) {
     constructs.set(h.role.node.path, h.role);
     const e = h.endpoint;
-    const modeled = !e || endpoints.some((x) => x.path === e.node.path || x.cfn.node.path.startsWith(`${e.node.path}/`));
-    addClient(h.cluster, resolveGrantee(h.handler), 'database-role-handler', ['dsql:DbConnectAdmin'], h.role.node.path, modeled ? undefined : e.node.path);
+    // It connects to one host: the endpoint's private host name when it has one, else the public one.
+    const own = e ? endpoints.find((x) => !x.management && (x.path === e.node.path || x.cfn.node.path.startsWith(`${e.node.path}/`))) : undefined;
+    const route = !e ? 'internet' : own ? own.path : e.node.path;
+    addClient(h.cluster, resolveGrantee(h.handler), 'database-role-handler', ['dsql:DbConnectAdmin'], h.role.node.path, e && !own ? e.node.path : undefined, route);
   }
   for (const d of registry.databaseRoles) {
     for (const p of d.principals) addClient(d.cluster, resolveGrantee(p), 'database-role-principal', ['dsql:DbConnect'], d.role.node.path);

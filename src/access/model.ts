@@ -77,6 +77,11 @@ export interface ClientInfo {
   readonly placement: Placement;
   /** For the database-role handler: the construct that owns it (named by the error when it cannot connect). */
   readonly handlerOwner?: string;
+  /**
+   * For the database-role handler: the one route it uses (`internet` for the cluster's public host name,
+   * else the path of the endpoint whose private host name it connects to). It is judged on that route only.
+   */
+  readonly handlerRoute?: string;
   /** Connection endpoints it uses that the model cannot see (not an interface endpoint of the app). */
   readonly unmodeledEndpoints?: string[];
 }

@@ -284,6 +284,16 @@ describe('warnings, with an id to acknowledge', () => {
     void app;
   });
 
+  test('the fix a lock-out gives first is the layer that denies on the closest route: the endpoint\'s security group, not the cluster policy that blocks public access by design', () => {
+    const { stack, vpc } = setup();
+    const cluster = new SecureDsqlCluster(stack, 'Db', { connectConditions: { blockPublicAccess: true } });
+    const notAdmitted = fn(stack, 'NotAdmitted', { vpc, vpcSubnets: { subnetGroupName: 'app' } });
+    cluster.grantConnect(notAdmitted);
+    cluster.addPrivateLinkEndpoint('Private', { vpc, vpcSubnets: { subnetGroupName: 'endpoint' } });
+    Annotations.fromStack(stack).hasWarning('/S/NotAdmitted', Match.stringLikeRegexp(
+      'cannot on any route: internet: denied by cluster-policy, placement; S/Db/Private: denied by security-group\\. .*Layers: security-group, cluster-policy, placement\\. Fix: security-group: admit it on the endpoint'));
+  });
+
   test('…acknowledged on the client itself, it is gone', () => {
     const { stack } = setup();
     const cluster = new SecureDsqlCluster(stack, 'Db', { connectConditions: { blockPublicAccess: true } });

@@ -316,6 +316,52 @@ describe('the model decides like the independent judge', () => {
   });
 });
 
+describe('clients declared without the library', () => {
+  test('21. a function whose own identity policy allows connecting (addToRolePolicy, a hand-written managed policy) is a client; one with other permissions is not', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db', { connectConditions: { blockPublicAccess: true } });
+    const byStatement = fn(w.stack, 'ByStatement', w.vpc);
+    byStatement.addToRolePolicy(new iam.PolicyStatement({ actions: ['dsql:DbConnect'], resources: [cluster.clusterArn] }));
+    const byManaged = fn(w.stack, 'ByManaged');
+    byManaged.role!.addManagedPolicy(new iam.ManagedPolicy(w.stack, 'HandWritten', {
+      document: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dsql:DbConnect*', Resource: '*' }] }),
+    }));
+    const other = fn(w.stack, 'Other', w.vpc);
+    other.addToRolePolicy(new iam.PolicyStatement({ actions: ['dsql:GetCluster', 's3:GetObject'], resources: ['*'] }));
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc: w.vpc, vpcSubnets: { subnetGroupName: 'endpoint' }, allowedClients: [byStatement] }) as DsqlPrivateLinkEndpoint;
+    const report = synthReport(w.app);
+    const clients = report.clusters.find((c) => c.path === cluster.node.path)!.clients;
+    expect(clients.map((c) => [c.path, c.kinds, c.actions])).toEqual([
+      ['S/ByStatement', ['identity-policy'], ['dsql:DbConnect']],
+      ['S/ByManaged', ['identity-policy'], ['dsql:DbConnect', 'dsql:DbConnectAdmin']],
+    ]);
+    const template = new ResolvedTemplate(w.stack);
+    for (const f of [byStatement, byManaged]) {
+      for (const e of [undefined, endpoint]) {
+        const via = e ? e.node.path : 'internet';
+        const judgement = await judge({
+          template, clusterId: lid(w.stack, cluster), functionId: lid(w.stack, f),
+          endpointId: e ? w.stack.getLogicalId(e.endpoint.node.defaultChild as CfnResource) : undefined,
+        });
+        expectSameVerdict(routeOf(report, cluster.node.path, f.node.path, via), judgement, `${f.node.path} via ${via}`);
+      }
+    }
+    expect(routeOf(report, cluster.node.path, byStatement.node.path, endpoint.node.path).allowed).toBe(true);
+  });
+
+  test('22. a raw AWS::DSQL::Cluster is listed under its own construct path', () => {
+    const w = world();
+    const raw = new CfnResource(w.stack, 'Raw', { type: 'AWS::DSQL::Cluster', properties: { DeletionProtectionEnabled: true } });
+    const f = fn(w.stack, 'Client');
+    f.addToRolePolicy(new iam.PolicyStatement({ actions: ['dsql:DbConnect'], resources: [raw.getAtt('ResourceArn').toString()] }));
+    new SecureDsqlCluster(w.stack, 'Db');
+    const report = synthReport(w.app);
+    expect(report.clusters.map((c) => c.path)).toEqual(['S/Raw', 'S/Db']);
+    expect(report.clusters[0].clients.map((c) => c.path)).toEqual(['S/Client']);
+    expect(report.clusters[1].clients).toEqual([]);
+  });
+});
+
 describe('permissions boundaries: as the property and as the override PermissionsBoundary.of(x).apply() writes', () => {
   const boundaryOf = (stack: Stack, id: string, actions: string[]) => new iam.ManagedPolicy(stack, id, {
     statements: [new iam.PolicyStatement({ actions, resources: ['*'] })],

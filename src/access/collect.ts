@@ -18,7 +18,7 @@ import type { AccessRegistry } from './declarations';
 import { Condition, Policy, PrincipalRef, PrincipalSpec, Statement } from './iam';
 import { AccessModel, ClientInfo, ClientKind, ClusterInfo, EndpointInfo, Placement, SubnetInfo } from './model';
 import { Acl, AclEntry, SecurityGroup, SgRule, defaultAcl } from './network';
-import { Str, Tri, concat, hole, keyOf, lit, literal } from './values';
+import { Str, Tri, concat, globMatch, hole, keyOf, lit, literal } from './values';
 import { renderConnectConditions } from '../private/conditions';
 
 /** The resource types the model reads. */
@@ -565,6 +565,27 @@ function withOverride(value: unknown, override: unknown): unknown {
   return out;
 }
 
+/** The actions that connect to a cluster (Aurora DSQL User Guide, "Generating an authentication token"). */
+const CONNECT_ACTIONS = ['dsql:DbConnect', 'dsql:DbConnectAdmin'];
+
+/**
+ * Whether a policy document, before it is resolved, may allow a connect action: false only for an
+ * `iam.PolicyDocument` none of whose Allow statements names a `dsql:` action or a wildcard (or uses
+ * NotAction), or a plain document that does not mention `dsql` or `*` at all.
+ */
+function mayAllowConnect(doc: unknown): boolean {
+  if (doc === undefined) return false;
+  if (doc instanceof iam.PolicyDocument) {
+    const statements = (doc as unknown as { statements?: iam.PolicyStatement[] }).statements;
+    if (!Array.isArray(statements)) return true;
+    return statements.some((st) => st.effect === iam.Effect.ALLOW && (st.notActions.length > 0
+      || st.actions.some((a) => Token.isUnresolved(a) || a.includes('*') || a.includes('?') || a.toLowerCase().startsWith('dsql:'))));
+  }
+  if (Token.isUnresolved(doc)) return true;
+  const text = JSON.stringify(doc);
+  return text === undefined || /dsql|\*|\?|\$\{Token/i.test(text);
+}
+
 function asArray(v: unknown): unknown[] | undefined {
   if (v === undefined) return undefined;
   return Array.isArray(v) ? v : [v];
@@ -619,7 +640,10 @@ function jsonWithIntrinsics(resolved: unknown): unknown {
 export function collect(root: Stage, registry: AccessRegistry): Collected {
   const r = new Reader(root);
   const constructs = new Map<string, IConstruct>();
-  const parentPath = (c: IConstruct) => r.path(c.node.scope ?? c);
+  // The construct a resource stands for: its L2 (the L1's scope), or the L1 itself when it is defined
+  // straight in a stack (a raw `new CfnCluster(stack, 'Db')` is listed as S/Db, not as S).
+  const ownerOf = (c: IConstruct): IConstruct => (c.node.scope && !Stack.isStack(c.node.scope) ? c.node.scope : c);
+  const parentPath = (c: IConstruct) => r.path(ownerOf(c));
 
   // ---- policies ----------------------------------------------------------------------------------------
   const parsePrincipal = (ctx: StackCtx, p: unknown): PrincipalSpec | undefined => {
@@ -698,6 +722,8 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
       list.push(policy);
     }
   };
+  /** Policies of the app that cannot allow a connect action, known before their documents are read. */
+  const mayConnectPolicies = new WeakMap<Policy, boolean>();
   for (const type of ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']) {
     for (const cfn of r.of(type)) {
       const ctx = r.ctx(cfn);
@@ -718,7 +744,8 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
           return parsed.unknown;
         },
       } as Policy;
-      identityPolicies.push({ policy: lazy, construct: cfn.node.scope ?? cfn });
+      mayConnectPolicies.set(lazy, overridden(cfn, 'policyDocument') || mayAllowConnect((cfn as unknown as { policyDocument?: unknown }).policyDocument));
+      identityPolicies.push({ policy: lazy, construct: ownerOf(cfn) });
       attach('role', roles, lazy);
       attach('user', users, lazy);
       attach('group', groups, lazy);
@@ -804,7 +831,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     const ctx = r.ctx(cfn);
     const id = r.selfRef(cfn);
     const g = groupFor(id, parentPath(cfn), true);
-    const owner = cfn.node.scope ?? cfn;
+    const owner = ownerOf(cfn);
     const ingress = asArray(r.prop(cfn, 'securityGroupIngress')) ?? [];
     const egress = asArray(r.prop(cfn, 'securityGroupEgress'));
     for (const raw of ingress) {
@@ -1031,7 +1058,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
       policy,
       serviceName: r.selfAtt(cfn, 'VpcEndpointServiceName'),
     };
-    const collected = { info, construct: owner ?? cfn.node.scope ?? cfn, cfn, selfId: cfn.node.path, stackPath: ctx.sid, declared: owner };
+    const collected = { info, construct: owner ?? ownerOf(cfn), cfn, selfId: cfn.node.path, stackPath: ctx.sid, declared: owner };
     clusters.push(collected);
     clusterByArn.set(info.key, collected);
     constructs.set(path, collected.construct);
@@ -1105,7 +1132,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     endpoints.push({
       key: keyOf(id),
       path,
-      construct: library ?? cfn.node.scope ?? cfn,
+      construct: library ?? ownerOf(cfn),
       cfn,
       serviceName,
       policy: parsed,
@@ -1116,7 +1143,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
       holeId: cfn.node.path,
       refersTo,
     });
-    constructs.set(path, library ?? cfn.node.scope ?? cfn);
+    constructs.set(path, library ?? ownerOf(cfn));
     if (management || served.length === 0) continue;
     endpointInfos.push({
       key: keyOf(id),
@@ -1138,9 +1165,9 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     if (cfn && CfnResource.isCfnResource(cfn)) return clusterByCfn.get(cfn);
     return clusterByArn.get(keyOf(r.str(r.ctx(c), r.resolve(c, c.clusterArn))!));
   };
-  const addClient = (cluster: IDsqlCluster, resolved: ResolvedClient, kind: ClientKind, actions: string[], declaredBy: string,
+  const addClient = (cluster: IDsqlCluster | CollectedCluster, resolved: ResolvedClient, kind: ClientKind, actions: string[], declaredBy: string,
     unmodeled?: string, handlerRoute?: string) => {
-    const target = clusterInfo(cluster);
+    const target = 'info' in cluster ? cluster : clusterInfo(cluster);
     if (!target) return;
     const key = `${target.info.key}|${resolved.path}`;
     const existing = clients.get(key);
@@ -1252,7 +1279,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     const ctx = r.ctx(scope);
     const s = r.str(ctx, r.resolve(scope, arn)) ?? [hole(arn)];
     const entity = entities.get(keyOf(s));
-    if (entity) return { path: entity.path, construct: entity.cfn.node.scope, info: fromEntity(entity, entity.kind === 'role' ? placementForRole(entity, entity.arn) : { kind: 'unknown', reason: 'IAM users connect from wherever their credentials are used' }) };
+    if (entity) return { path: entity.path, construct: ownerOf(entity.cfn), info: fromEntity(entity, entity.kind === 'role' ? placementForRole(entity, entity.arn) : { kind: 'unknown', reason: 'IAM users connect from wherever their credentials are used' }) };
     const label = literal(s) ?? keyOf(s);
     return { path: label, info: fromArn(s, label) };
   };
@@ -1285,7 +1312,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
           let resolved: ResolvedClient;
           if (e) {
             const placement = e.kind === 'role' ? placementForRole(e, e.arn) : { kind: 'unknown' as const, reason: `${e.kind}s connect from wherever their credentials are used` };
-            resolved = { path: e.path, construct: e.cfn.node.scope, info: fromEntity(e, placement) };
+            resolved = { path: e.path, construct: ownerOf(e.cfn), info: fromEntity(e, placement) };
           } else {
             const l = literal(name);
             const account = r.account(ctx);
@@ -1297,6 +1324,42 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
         }
       }
     }
+  }
+
+  // Every role or user whose own policies can allow a connect action on a cluster of the app is a client,
+  // declared through the library or not. A cheap filter first: only documents that name a dsql: action
+  // (or a wildcard, or NotAction) are read.
+  const declared = new Set([...clients.values()].map((c) => `${c.cluster}|${keyOf(c.principal.arn)}`));
+  for (const e of entities.values()) {
+    if (e.kind === 'group') continue;
+    const own = ownPolicies(e);
+    const found = new Map<CollectedCluster, Set<string>>();
+    for (const policy of own.policies) {
+      // The filter before the document is read (reading `unknown` parses a lazy policy).
+      if (mayConnectPolicies.get(policy) === false || policy.unknown) continue;
+      for (const st of policy.statements) {
+        if (st.effect !== 'Allow' || st.unknown) continue;
+        const actions = CONNECT_ACTIONS.filter((a) => (st.actions ? st.actions.some((x) => globMatch(x, [a], true) !== false)
+          : st.notActions ? !st.notActions.some((x) => globMatch(x, [a], true) === true) : false));
+        if (actions.length === 0) continue;
+        for (const c of clusters) {
+          const reaches = st.resources ? st.resources.some((x) => globMatch(x, c.info.arn) !== false)
+            : st.notResources ? !st.notResources.some((x) => globMatch(x, c.info.arn) === true) : false;
+          if (!reaches || declared.has(`${c.info.key}|${keyOf(e.arn)}`)) continue;
+          const set = found.get(c) ?? new Set<string>();
+          for (const a of actions) set.add(a);
+          found.set(c, set);
+        }
+      }
+    }
+    if (found.size === 0) continue;
+    // Listed as the function that uses the role when there is exactly one, else as the role or user.
+    const fns = e.kind === 'role' ? functionsByRole.get(keyOf(e.arn)) ?? [] : [];
+    const fn = fns.length === 1 ? fns[0] : undefined;
+    const placement = fn ? placementOf(fn) : e.kind === 'role' ? placementForRole(e, e.arn) : { kind: 'unknown' as const, reason: 'IAM users connect from wherever their credentials are used' };
+    const path = fn ? parentPath(fn) : e.path;
+    const resolved: ResolvedClient = { path, construct: fn ? ownerOf(fn) : ownerOf(e.cfn), info: fromEntity(e, placement) };
+    for (const [c, actions] of found) addClient(c, resolved, 'identity-policy', [...actions], e.path);
   }
 
   const model: AccessModel = {

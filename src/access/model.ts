@@ -59,7 +59,12 @@ export type Placement =
   | { readonly kind: 'vpc'; readonly via: string; readonly vpc?: Str; readonly subnets: string[]; readonly securityGroups: Str[] }
   | { readonly kind: 'unknown'; readonly reason: string };
 
-export type ClientKind = 'grantee' | 'connect-policy' | 'database-role-principal' | 'database-role-handler';
+/**
+ * How a client is declared: by the library (`grantee`, `connect-policy`, `database-role-*`) or by an
+ * identity policy of its own that can allow a connect action on the cluster (`identity-policy`:
+ * `fn.addToRolePolicy(...)`, a hand-written managed policy).
+ */
+export type ClientKind = 'grantee' | 'connect-policy' | 'database-role-principal' | 'database-role-handler' | 'identity-policy';
 
 export interface ClientInfo {
   /** The construct path of the client, or its ARN when it is not defined in the app. */

@@ -362,6 +362,24 @@ describe('clients declared without the library', () => {
   });
 });
 
+describe('decided where the app says enough', () => {
+  test('23. a principal allow-list that does not name a granted role with a generated name locks it out; the named role it lists gets through', async () => {
+    const w = world();
+    const named = new iam.Role(w.stack, 'AppRole', { roleName: 'app', assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const listed = new lambda.Function(w.stack, 'Listed', {
+      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}'), role: named,
+    });
+    const generated = fn(w.stack, 'Generated');
+    const cluster = new SecureDsqlCluster(w.stack, 'Db', { connectConditions: { principalArns: ['arn:aws:iam::123456789012:role/app'] } });
+    cluster.grantConnect(listed);
+    cluster.grantConnect(generated);
+    const report = await verify(w, cluster, [listed, generated], []);
+    expect(denied(report, cluster, listed, 'internet').allowed).toBe(true);
+    expect(denied(report, cluster, generated, 'internet').deniedBy).toEqual(['cluster-policy']);
+    expect(report.findings.map((f) => [f.id, f.path])).toContainEqual(['secure-dsql:client-cannot-connect', 'S/Generated']);
+  });
+});
+
 describe('permissions boundaries: as the property and as the override PermissionsBoundary.of(x).apply() writes', () => {
   const boundaryOf = (stack: Stack, id: string, actions: string[]) => new iam.ManagedPolicy(stack, id, {
     statements: [new iam.PolicyStatement({ actions, resources: ['*'] })],

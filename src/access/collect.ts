@@ -31,6 +31,12 @@ const TYPES = new Set([
   'AWS::Lambda::Function',
 ]);
 
+/**
+ * How many leading characters of the stack name a name CloudFormation generates for an IAM role, user or
+ * group is assumed to keep (it shortens long names to fit the limit; 16 is a conservative floor).
+ */
+const GENERATED_NAME_PREFIX = 16;
+
 /** Physical-id prefixes of the resource types whose `Ref` is an id of a known shape. */
 const REF_PREFIX: Record<string, [string, string]> = {
   'AWS::EC2::VPC': ['vpc-', 'vpc'],
@@ -376,9 +382,18 @@ class Reader {
     }
   }
 
+  /**
+   * The name of an IAM role, user or group: the given one, or the one CloudFormation generates, which
+   * begins with the stack's name (`<stack>-<logical id>-<random suffix>`, shortened to the name's
+   * limit): modelled as the stack name's first characters and a hole, so that it certainly differs from a
+   * literal name that does not begin that way (an allow-list that leaves the role out locks it out).
+   */
   private nameOf(r: CfnResource, ctx: StackCtx, prop: string, id: string, kind: string): Str {
     const given = this.str(ctx, this.prop(r, prop));
-    return given ?? [hole(`${id}#name`, kind)];
+    if (given) return given;
+    const stackName = ctx.stack.nestedStackParent || Token.isUnresolved(ctx.stack.stackName) ? undefined : ctx.stack.stackName;
+    const prefix = stackName === undefined ? '' : stackName.length <= GENERATED_NAME_PREFIX ? `${stackName}-` : stackName.slice(0, GENERATED_NAME_PREFIX);
+    return concat(prefix, hole(`${id}#name`, kind));
   }
 
   private getAtt(ctx: StackCtx, lid: string, attr: string, known?: CfnResource): Str {

@@ -69,7 +69,10 @@ export class ResolvedTemplate {
       }
     }
     if (attribute === 'Arn' && (type === 'AWS::IAM::Role' || type === 'AWS::IAM::User')) {
-      return `arn:aws:iam::${this.account}:${type === 'AWS::IAM::Role' ? 'role' : 'user'}/${logicalId}`;
+      // The given name, else a generated one (`<stack>-<logical id>-<suffix>`).
+      const props = this.resources[logicalId].Properties ?? {};
+      const given = type === 'AWS::IAM::Role' ? props.RoleName : props.UserName;
+      return `arn:aws:iam::${this.account}:${type === 'AWS::IAM::Role' ? 'role' : 'user'}/${typeof given === 'string' ? given : logicalId}`;
     }
     if (attribute === 'Arn' && type === 'AWS::KMS::Key') {
       return `arn:aws:kms:${this.region}:${this.account}:key/${hex(logicalId, 32)}`;

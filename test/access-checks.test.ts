@@ -187,6 +187,15 @@ describe('errors: the deployment would fail, or a restriction is no restriction'
     expect(synthReport(condition.app).findings.filter((f) => f.level === 'error')).toEqual([]);
   });
 
+  test('a principal allow-list that names principals of another account only locks everyone out; one that names this account\'s roles is fine', () => {
+    const other = setup();
+    new SecureDsqlCluster(other.stack, 'Db', { connectConditions: { principalArns: ['arn:aws:iam::999999999999:role/app', 'arn:aws:iam::888888888888:role/*'] } });
+    expect(synthError(other.app)).toMatch(/S\/Db: resource policy S\/Db statement DenyUnlistedPrincipals aws:PrincipalArn admits principals of accounts 999999999999, 888888888888 only, but Aurora DSQL admits principals of the cluster's own account \(123456789012\) only: every connection would be denied .*Layer: cluster-policy\./);
+    const same = setup();
+    new SecureDsqlCluster(same.stack, 'Db', { connectConditions: { principalArns: ['arn:aws:iam::999999999999:role/app', 'arn:aws:iam::123456789012:role/app'] } });
+    expect(synthReport(same.app).findings.filter((f) => f.level === 'error')).toEqual([]);
+  });
+
   test('a resource-policy statement that grants to another account', () => {
     const { app, stack } = setup();
     const cluster = new SecureDsqlCluster(stack, 'Db');

@@ -232,6 +232,31 @@ export function runChecks(collected: Collected, verdicts: ClusterVerdict[]): Fin
       + 'Fix: give the values as literals or as references to resources of the app, or make sure the parameter can only hold the networks you trust.');
   }
 
+  // Principal allow-lists of a cluster policy that name principals of other accounts only: Aurora DSQL
+  // admits principals of the cluster's own account only, so nobody can connect.
+  for (const c of collected.clusters) {
+    if (!c.info.policy || c.info.policy.unknown) continue;
+    const account = literal(c.info.account);
+    if (account === undefined) continue;
+    c.info.policy.statements.forEach((s, i) => {
+      if (s.effect !== 'Deny') return;
+      for (const x of s.conditions) {
+        const key = x.key.toLowerCase();
+        if ((key !== 'aws:principalarn' && key !== 'aws:principalaccount') || !/^(String|Arn)Not(Equals|Like)(IfExists)?$/.test(x.operator) || !x.values?.length) continue;
+        const accounts = x.values.map((v) => {
+          const l = literal(v);
+          const m = l === undefined ? null : key === 'aws:principalaccount' ? /^(\d{12})$/.exec(l) : /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(l);
+          return m ? m[1] : undefined;
+        });
+        if (accounts.some((a) => a === undefined || a === account)) continue;
+        error(c.info.path, 'cluster-policy', 'principal-allow-list-other-account', `resource policy ${statementLabel(c.info.policy!, s, i)} ${x.key}`,
+          x.values.map((v) => literal(v)), `admits principals of account${new Set(accounts).size > 1 ? 's' : ''} ${[...new Set(accounts)].join(', ')} only, but Aurora DSQL admits principals `
+          + `of the cluster's own account (${account}) only: every connection would be denied`,
+          'List roles or users of this account (for access from another account, have it assume a role of this account), or leave the allow-list out.', c.construct);
+      }
+    });
+  }
+
   // Resource-based policies DSQL would reject, or that restrict nothing.
   for (const c of collected.clusters) {
     if (c.info.imported || !c.info.policy || c.info.policy.unknown) continue;

@@ -6,6 +6,7 @@
  */
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DsqlConnectPolicy, DsqlPrivateLinkEndpoint, SecureDsqlCluster } from '../src';
@@ -377,6 +378,31 @@ describe('decided where the app says enough', () => {
     expect(denied(report, cluster, listed, 'internet').allowed).toBe(true);
     expect(denied(report, cluster, generated, 'internet').deniedBy).toEqual(['cluster-policy']);
     expect(report.findings.map((f) => [f.id, f.path])).toContainEqual(['secure-dsql:client-cannot-connect', 'S/Generated']);
+  });
+});
+
+describe('ECS services: their placement is known (awsvpc subnets, security groups, task role)', () => {
+  test('24. a Fargate service listed in allowedClients gets through the endpoint and not over the internet from isolated subnets; one with a public address in a public subnet reaches the public endpoint', () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db');
+    const ecsCluster = new ecs.Cluster(w.stack, 'Ecs', { vpc: w.vpc });
+    const service = (id: string, vpc: ec2.IVpc, props: Partial<ecs.FargateServiceProps>) => {
+      const taskDefinition = new ecs.FargateTaskDefinition(w.stack, `${id}Task`);
+      taskDefinition.addContainer('app', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:latest') });
+      cluster.grantConnect(taskDefinition.taskRole);
+      return new ecs.FargateService(w.stack, id, { cluster: vpc === w.vpc ? ecsCluster : new ecs.Cluster(w.stack, `${id}Cluster`, { vpc }), taskDefinition, ...props });
+    };
+    const isolated = service('Isolated', w.vpc, { vpcSubnets: { subnetGroupName: 'app' } });
+    const publicVpc = new ec2.Vpc(w.stack, 'PublicVpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'pub', subnetType: ec2.SubnetType.PUBLIC }] });
+    const exposed = service('Exposed', publicVpc, { assignPublicIp: true, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } });
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc: w.vpc, vpcSubnets: { subnetGroupName: 'endpoint' }, allowedClients: [isolated] });
+    const report = synthReport(w.app);
+    const isolatedRole = (isolated.taskDefinition.taskRole as iam.Role).node.path;
+    const exposedRole = (exposed.taskDefinition.taskRole as iam.Role).node.path;
+    expect(denied(report, cluster, isolatedRole, endpoint.node.path).allowed).toBe(true);
+    expect(denied(report, cluster, isolatedRole, 'internet').deniedBy).toEqual(['placement']);
+    expect(denied(report, cluster, exposedRole, 'internet').allowed).toBe(true);
+    expect(denied(report, cluster, exposedRole, endpoint.node.path).deniedBy).toEqual(['placement']);
   });
 });
 

@@ -28,7 +28,7 @@ const TYPES = new Set([
   'AWS::EC2::SubnetNetworkAclAssociation', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::Route', 'AWS::EC2::NatGateway',
   'AWS::EC2::VPCPeeringConnection', 'AWS::EC2::TransitGatewayAttachment', 'AWS::EC2::TransitGatewayVpcAttachment',
   'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::UserToGroupAddition',
-  'AWS::Lambda::Function',
+  'AWS::Lambda::Function', 'AWS::ECS::Service', 'AWS::ECS::TaskDefinition',
 ]);
 
 /**
@@ -1003,21 +1003,49 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     }
   }
 
-  // ---- functions (where clients run) --------------------------------------------------------------------
+  // ---- compute (where clients run): Lambda functions and ECS services (awsvpc: subnets, groups, task role)
   const placementOfFunction = new Map<CfnResource, Placement>();
   const functionsByRole = new Map<string, CfnResource[]>();
-  for (const cfn of r.of('AWS::Lambda::Function')) {
-    const ctx = r.ctx(cfn);
-    const role = r.str(ctx, r.prop(cfn, 'role'));
-    if (role) {
-      const list = functionsByRole.get(keyOf(role)) ?? [];
-      list.push(cfn);
-      functionsByRole.set(keyOf(role), list);
-    }
+  const useRole = (role: Str | undefined, cfn: CfnResource) => {
+    if (!role) return;
+    const list = functionsByRole.get(keyOf(role)) ?? [];
+    list.push(cfn);
+    functionsByRole.set(keyOf(role), list);
+  };
+  for (const cfn of r.of('AWS::Lambda::Function')) useRole(r.str(r.ctx(cfn), r.prop(cfn, 'role')), cfn);
+  const taskRoles = new Map<string, Str>();
+  for (const cfn of r.of('AWS::ECS::TaskDefinition')) {
+    const role = r.str(r.ctx(cfn), r.prop(cfn, 'taskRoleArn'));
+    if (role) taskRoles.set(keyOf(r.selfRef(cfn)), role);
   }
+  for (const cfn of r.of('AWS::ECS::Service')) {
+    const td = r.str(r.ctx(cfn), r.prop(cfn, 'taskDefinition'));
+    if (td) useRole(taskRoles.get(keyOf(td)), cfn);
+  }
+  const servicePlacement = (cfn: CfnResource): Placement => {
+    const ctx = r.ctx(cfn);
+    const via = parentPath(cfn);
+    const net = r.prop(cfn, 'networkConfiguration');
+    const config = net?.awsvpcConfiguration ?? net?.AwsvpcConfiguration;
+    if (!config) return { kind: 'unknown', reason: `${via} does not use the awsvpc network mode: its tasks use the network of their container instances` };
+    const subnetIds = r.list(ctx, config.subnets ?? config.Subnets);
+    const groups = r.list(ctx, config.securityGroups ?? config.SecurityGroups);
+    if (!subnetIds || !groups || subnetIds.length === 0 || groups.length === 0) {
+      return { kind: 'unknown', reason: `the subnets or security groups of ${via} are deploy-time values or defaults` };
+    }
+    const keys = subnetIds.map(subnetKey);
+    const vpcIds = keys.map((k) => subnets.get(k)?.vpc).filter((v): v is Str => v !== undefined);
+    const publicIp = String(config.assignPublicIp ?? config.AssignPublicIp ?? 'DISABLED') === 'ENABLED';
+    return { kind: 'vpc', via, vpc: vpcIds[0], subnets: keys, securityGroups: groups, publicIp: publicIp || undefined };
+  };
   const placementOf = (cfn: CfnResource): Placement => {
     let p = placementOfFunction.get(cfn);
     if (p) return p;
+    if (cfn.cfnResourceType === 'AWS::ECS::Service') {
+      p = servicePlacement(cfn);
+      placementOfFunction.set(cfn, p);
+      return p;
+    }
     const ctx = r.ctx(cfn);
     const via = parentPath(cfn);
     const config = r.prop(cfn, 'vpcConfig');
@@ -1242,11 +1270,11 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
   const placementForRole = (e: Entity | undefined, arn: Str): Placement => {
     const fns = functionsByRole.get(keyOf(arn)) ?? [];
     if (fns.length === 0) {
-      return { kind: 'unknown', reason: e ? `no Lambda function of the app uses ${e.path}` : 'a principal defined outside the app' };
+      return { kind: 'unknown', reason: e ? `no Lambda function or ECS service of the app uses ${e.path}` : 'a principal defined outside the app' };
     }
     const placements = fns.map(placementOf);
     if (placements.every((p) => samePlacement(p, placements[0]))) return placements[0];
-    return { kind: 'unknown', reason: `${fns.length} Lambda functions with different networks use it` };
+    return { kind: 'unknown', reason: `${fns.length} Lambda functions or ECS services with different networks use it` };
   };
   const fromArn = (arn: Str, label: string): ResolvedClient['info'] => {
     const l = literal(arn);

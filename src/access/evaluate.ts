@@ -161,14 +161,16 @@ function endpointPair(model: AccessModel, client: ClientInfo, cKey: string, eKey
 }
 
 /** The network layers of one client subnet to the public endpoint. */
-function internetFromSubnet(model: AccessModel, client: ClientInfo, cKey: string, sgs: Str[]): LayerResults {
+function internetFromSubnet(model: AccessModel, client: ClientInfo, cKey: string, sgs: Str[], publicIp = false): LayerResults {
   const results: LayerResults = new Map();
   const c = model.subnets.get(cKey);
   const label = subnetLabel(c, cKey);
-  const nat = c?.natRoute;
-  if (nat !== true) {
+  // A client with a public address in a subnet routed to an internet gateway goes out directly.
+  const direct = publicIp && c?.igwRoute === true;
+  const nat = direct ? false : c?.natRoute;
+  if (!direct && nat !== true) {
     note(results, 'placement', nat, nat === false
-      ? `placement: ${client.path} runs in ${label}, which has no default route through a NAT gateway${c?.igwRoute ? ' (a route to an internet gateway is not enough: a Lambda function never has a public address)' : ''}, so it cannot reach the public endpoint`
+      ? `placement: ${client.path} runs in ${label}, which has no default route through a NAT gateway${c?.igwRoute ? ' (a route to an internet gateway is not enough without a public address, which a Lambda function never has)' : ''}, so it cannot reach the public endpoint`
       : `placement: whether ${label} routes to the internet through a NAT gateway is not known at synth`);
   }
   const out = sgVerdict(groupsOf(model, sgs), true, DSQL_PORT, { cidrs: PUBLIC_V4, groups: [] });
@@ -185,7 +187,7 @@ function internetFromSubnet(model: AccessModel, client: ClientInfo, cKey: string
     aclHop(results, model, n, c.natSubnetKey, true, PUBLIC_V4, port, 'the NAT gateway\'s connection to the public endpoint');
     aclHop(results, model, n, c.natSubnetKey, false, PUBLIC_V4, EPHEMERAL, 'the return traffic to the NAT gateway');
     aclHop(results, model, n, c.natSubnetKey, true, cCidrs, EPHEMERAL, `the return traffic from the NAT gateway to ${client.path}`);
-  } else if (nat === true) {
+  } else if (nat === true && !direct) {
     note(results, 'network-acl', undefined, `network-acl: the network ACL of the NAT gateway used by ${label} is not known`);
   }
   return results;
@@ -235,7 +237,7 @@ function networkLayers(model: AccessModel, client: ClientInfo, endpoint: Endpoin
     note(results, 'placement', undefined, `placement: the subnets of ${client.path} are not known`);
     return results;
   }
-  if (!endpoint) return combinePairs(placement.subnets.map((s) => internetFromSubnet(model, client, s, placement.securityGroups)));
+  if (!endpoint) return combinePairs(placement.subnets.map((s) => internetFromSubnet(model, client, s, placement.securityGroups, placement.publicIp)));
   const sameVpc = placement.vpc ? strEquals(placement.vpc, endpoint.vpc) : undefined;
   if (sameVpc !== true) {
     const connected = placement.vpc && (model.connectedVpcs.has(keyOf(placement.vpc)) || model.connectedVpcs.has(keyOf(endpoint.vpc)));

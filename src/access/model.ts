@@ -56,7 +56,8 @@ export interface EndpointInfo {
 
 export type Placement =
   | { readonly kind: 'outside-vpc'; readonly via: string }
-  | { readonly kind: 'vpc'; readonly via: string; readonly vpc?: Str; readonly subnets: string[]; readonly securityGroups: Str[] }
+  /** `publicIp`: it has a public address (an ECS task with assignPublicIp), so an internet gateway route reaches the internet. */
+  | { readonly kind: 'vpc'; readonly via: string; readonly vpc?: Str; readonly subnets: string[]; readonly securityGroups: Str[]; readonly publicIp?: boolean }
   | { readonly kind: 'unknown'; readonly reason: string };
 
 /**

@@ -113,6 +113,23 @@ describe('errors: the deployment would fail, or a restriction is no restriction'
     Annotations.fromStack(control.stack).hasNoError('*', Match.anyValue());
   });
 
+  test('by default the handler is kept off the subnets of the endpoint\'s network ACL, whose stateless rules would drop its traffic', () => {
+    const { app, stack, vpc } = setup();
+    const cluster = new SecureDsqlCluster(stack, 'Db', { connectConditions: { blockPublicAccess: true } });
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc, vpcSubnets: { subnetGroupName: 'endpoint' }, networkAcl: { allowedCidrs: ['10.0.0.0/16'] } });
+    cluster.addDatabaseRole('Reader', { roleName: 'reader', endpoint });
+    const report = synthReport(app);
+    const handler = report.clusters[0].clients.find((c) => c.kinds.includes('database-role-handler'))!;
+    expect(handler.routes.find((r) => r.via === 'S/Db/Private')!.allowed).toBe(true);
+    expect(report.findings.filter((f) => /handler/.test(f.id))).toEqual([]);
+    // Placed on the endpoint's subnets (as the default selection would), its route is not decided: a warning.
+    const onAcl = setup();
+    const other = new SecureDsqlCluster(onAcl.stack, 'Db', { connectConditions: { blockPublicAccess: true } });
+    const e = other.addPrivateLinkEndpoint('Private', { vpc: onAcl.vpc, vpcSubnets: { subnetGroupName: 'endpoint' }, networkAcl: { allowedCidrs: ['10.0.0.0/16'] } });
+    other.addDatabaseRole('Reader', { roleName: 'reader', endpoint: e, vpcSubnets: { subnetGroupName: 'endpoint' } });
+    expect(synthReport(onAcl.app).findings.map((f) => f.id)).toContain('secure-dsql:handler-route-unknown');
+  });
+
   test('source IPs that together admit every IPv4 address, in the cluster policy', () => {
     const { app, stack } = setup();
     new SecureDsqlCluster(stack, 'Db', { connectConditions: { sourceIps: ['0.0.0.0/1', '128.0.0.0/1'] } });

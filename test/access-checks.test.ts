@@ -147,7 +147,11 @@ describe('errors: the deployment would fail, or a restriction is no restriction'
     const deny = setup();
     const cluster = new SecureDsqlCluster(deny.stack, 'Db');
     cluster.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'NoPublic', effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ['dsql:DbConnect', 'dsql:DbConnectAdmin'], resources: ['*'],
+      sid: 'NoPublic',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['dsql:DbConnect', 'dsql:DbConnectAdmin'],
+      resources: ['*'],
       conditions: { IpAddress: { 'aws:SourceIp': ['0.0.0.0/0', '::/0'] } },
     }));
     const f = fn(deny.stack, 'Client');

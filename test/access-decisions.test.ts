@@ -341,7 +341,9 @@ describe('clients declared without the library', () => {
       for (const e of [undefined, endpoint]) {
         const via = e ? e.node.path : 'internet';
         const judgement = await judge({
-          template, clusterId: lid(w.stack, cluster), functionId: lid(w.stack, f),
+          template,
+          clusterId: lid(w.stack, cluster),
+          functionId: lid(w.stack, f),
           endpointId: e ? w.stack.getLogicalId(e.endpoint.node.defaultChild as CfnResource) : undefined,
         });
         expectSameVerdict(routeOf(report, cluster.node.path, f.node.path, via), judgement, `${f.node.path} via ${via}`);

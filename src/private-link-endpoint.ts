@@ -12,6 +12,7 @@ import { CONNECT_ACTIONS } from './private/facts/actions';
 import { CONNECTION_PORT as DSQL_PORT, MANAGEMENT_PORT } from './private/facts/ports';
 import { privateHostName } from './private/host-names';
 import { planNaclRules, quotaCount } from './private/nacl';
+import { markLibraryOwner } from './private/owner-marker';
 import { PRIVATE_PATH_SUBNET_TAG_VALUE, PRIVATE_PATH_TAG_KEY, tagPrivatePath, tagPrivatePathResources } from './private/private-path-tag';
 import { QUOTAS, lengthOverQuota } from './private/quota';
 import { checkClientCidr, checkPeer, securityGroupProblems } from './private/security-group-rules';
@@ -79,6 +80,7 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
 
   constructor(scope: Construct, id: string, props: DsqlPrivateLinkEndpointProps) {
     super(scope, id);
+    markLibraryOwner(this, 'private-link-endpoint');
     this.vpc = props.vpc;
     this.serviceName = this.serviceNameOf(props.cluster);
     this.validateProps(props);

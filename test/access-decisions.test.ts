@@ -381,6 +381,14 @@ describe('decided where the app says enough', () => {
     expect(denied(report, cluster, generated, 'internet').deniedBy).toEqual(['cluster-policy']);
     expect(report.findings.map((f) => [f.id, f.path])).toContainEqual(['secure-dsql:client-cannot-connect', 'S/Generated']);
   });
+  test('23b. a connect policy whose principal list leaves out the generated-name role it is attached to locks it out', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db');
+    const a = fn(w.stack, 'A');
+    new DsqlConnectPolicy(w.stack, 'Connect', { clusters: [cluster], conditions: { principalArns: ['arn:aws:iam::123456789012:role/app'] }, roles: [a.role!] });
+    const report = await verify(w, cluster, [[a, a.role!.node.path]], []);
+    expect(denied(report, cluster, a.role!.node.path, 'internet').deniedBy).toEqual(['identity']);
+  });
 });
 
 describe('ECS services: their placement is known (awsvpc subnets, security groups, task role)', () => {

@@ -1,6 +1,8 @@
 /**
- * A three-valued IAM policy evaluator over symbolic values: which statements apply to a request whose
- * context is known in part only. Pure: no CDK.
+ * The one IAM semantics of the library (docs/ARCHITECTURE.md, "Facts and policy semantics"): a three-valued
+ * policy evaluator over symbolic values, which statements apply to a request whose context is known in part
+ * only. The access model evaluates requests with it; the rule pack reads its statements into the same model
+ * (`./json`) and judges them with the same predicates (`./predicates`). Pure: no CDK.
  *
  * The semantics follow the IAM policy evaluation logic (IAM User Guide, "Policy evaluation logic" and
  * "IAM JSON policy elements: Condition operators"):
@@ -13,7 +15,7 @@
  * which can never become an Allow.
  */
 import { Str, Tri, globMatch, keyOf, literal, strEquals } from './values';
-import { mergeCidrs, parseCidr } from '../private/cidr';
+import { mergeCidrs, parseCidr } from '../cidr';
 
 export interface Condition {
   /** The operator as written, e.g. `StringNotEqualsIfExists`, `ForAnyValue:StringLike`. */
@@ -76,6 +78,11 @@ export interface PrincipalRef {
 
 export interface Request {
   readonly principal: PrincipalRef;
+  /**
+   * The principal has a permissions boundary: a Deny with NotPrincipal then applies to it whatever the
+   * NotPrincipal lists (IAM User Guide, "Permissions boundaries for IAM entities").
+   */
+  readonly principalHasBoundary?: boolean;
   readonly action: string;
   readonly resource: Str;
   /** Context keys (lower-case names). Keys not listed are unknown. */
@@ -132,8 +139,12 @@ function ipIn(within: string[] | undefined, cidrs: Str[]): Tri {
       unknown = true;
     }
   }
-  if (within === undefined) return undefined;
   const merged = mergeCidrs(blocks).map(parseCidr);
+  if (within === undefined) {
+    // Any address: certainly inside when the blocks cover every IPv4 and every IPv6 address.
+    const covers = (v: 4 | 6) => merged.some((b) => b.version === v && b.start === 0n && b.end === (v === 4 ? (1n << 32n) - 1n : (1n << 128n) - 1n));
+    return covers(4) && covers(6) ? true : undefined;
+  }
   let all = true;
   let some = false;
   for (const w of within) {
@@ -148,8 +159,22 @@ function ipIn(within: string[] | undefined, cidrs: Str[]): Tri {
   return undefined;
 }
 
-/** The base operator without prefixes and `IfExists`, and its flags. */
-function parseOperator(operator: string): { base: string; ifExists: boolean; set?: 'any' | 'all' } {
+const NEGATED = new Set(['StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike', 'ArnNotEquals', 'ArnNotLike', 'NotIpAddress',
+  'NumericNotEquals', 'DateNotEquals', 'BinaryNotEquals']);
+
+/** A condition operator taken apart. */
+export interface ParsedOperator {
+  /** The operator without its set prefix and its `IfExists` suffix, e.g. `StringNotEquals`. */
+  readonly base: string;
+  readonly ifExists: boolean;
+  /** `ForAnyValue:` or `ForAllValues:`. */
+  readonly set?: 'any' | 'all';
+  /** A negated operator (`StringNotEquals`, `ArnNotLike`, `NotIpAddress`…): true on a missing key. */
+  readonly negated: boolean;
+}
+
+/** Take an operator apart: its set prefix, its base, `IfExists` (operator names are case-sensitive in IAM). */
+export function parseOperator(operator: string): ParsedOperator {
   let op = operator;
   let set: 'any' | 'all' | undefined;
   if (op.startsWith('ForAnyValue:')) {
@@ -161,11 +186,8 @@ function parseOperator(operator: string): { base: string; ifExists: boolean; set
   }
   const ifExists = op.endsWith('IfExists');
   if (ifExists) op = op.slice(0, -'IfExists'.length);
-  return { base: op, ifExists, set };
+  return { base: op, ifExists, set, negated: NEGATED.has(op) };
 }
-
-const NEGATED = new Set(['StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike', 'ArnNotEquals', 'ArnNotLike', 'NotIpAddress',
-  'NumericNotEquals', 'DateNotEquals', 'BinaryNotEquals']);
 
 /** One context value against the condition's values, with the positive form of the operator. */
 function positiveMatch(base: string, value: Str, values: Str[]): Tri {
@@ -198,7 +220,7 @@ function positiveMatch(base: string, value: Str, values: Str[]): Tri {
 
 /** Evaluate one key of one operator. */
 export function evaluateCondition(condition: Condition, keys: ReadonlyMap<string, KeyValue>): Tri {
-  const { base, ifExists, set } = parseOperator(condition.operator);
+  const { base, ifExists, set, negated } = parseOperator(condition.operator);
   const key = condition.key.toLowerCase();
   const kv = keys.get(key) ?? UNKNOWN;
   if (base === 'Null') {
@@ -210,7 +232,6 @@ export function evaluateCondition(condition: Condition, keys: ReadonlyMap<string
     const absent = kv.kind === 'absent' || (kv.kind === 'values' && kv.values.length === 0);
     return expected === 'true' ? absent : !absent;
   }
-  const negated = NEGATED.has(base);
   if (kv.kind === 'absent' || (kv.kind === 'values' && kv.values.length === 0)) {
     if (set === 'any') return false;
     if (set === 'all') return true;
@@ -250,6 +271,20 @@ function principalMatches(spec: PrincipalSpec, p: PrincipalRef, effect: 'Allow' 
   });
 }
 
+/**
+ * Whether a request is outside a statement's NotPrincipal. A role signs its requests as its assumed-role
+ * session (`arn:<partition>:sts::<account>:assumed-role/<name>/<session>`), which is not the role's ARN:
+ * whether listing the role's ARN exempts its sessions is not something the model decides (the IAM User
+ * Guide, "NotPrincipal", asks for the session ARN too), so the exemption of a role by its ARN alone is
+ * unknown. A principal with a permissions boundary is never exempt from a Deny with NotPrincipal.
+ */
+function notPrincipalMatches(s: Statement, req: Request): Tri {
+  if (s.effect === 'Deny' && req.principalHasBoundary) return true;
+  const exempt = principalMatches(s.notPrincipal!, req.principal, 'Deny');
+  if (exempt === true && req.principal.type !== 'user' && !s.notPrincipal!.any) return undefined;
+  return Tri.not(exempt);
+}
+
 /** Whether a statement applies to a request. */
 export function statementApplies(s: Statement, req: Request, withPrincipal: boolean): Tri {
   if (s.unknown) return undefined;
@@ -264,7 +299,7 @@ export function statementApplies(s: Statement, req: Request, withPrincipal: bool
   let principalMatch: Tri = true;
   if (withPrincipal) {
     if (s.principal) principalMatch = principalMatches(s.principal, req.principal, s.effect);
-    else if (s.notPrincipal) principalMatch = Tri.not(principalMatches(s.notPrincipal, req.principal, 'Deny'));
+    else if (s.notPrincipal) principalMatch = notPrincipalMatches(s, req);
     else principalMatch = false;
   }
   if (principalMatch === false) return false;
@@ -276,7 +311,8 @@ export function statementApplies(s: Statement, req: Request, withPrincipal: bool
  * Evaluate a set of policies of one kind: identity policies (no Principal element) or a resource-based /
  * endpoint policy (`withPrincipal`).
  */
-export function evaluatePolicies(policies: readonly Policy[], req: Request, withPrincipal: boolean): PolicyVerdict {
+export function evaluatePolicies(policies: readonly Policy[], req: Request, withPrincipal: boolean,
+  allowIf?: (s: Statement) => boolean): PolicyVerdict {
   let allow: Tri = false;
   let deny: Tri = false;
   const denying: string[] = [];
@@ -290,6 +326,7 @@ export function evaluatePolicies(policies: readonly Policy[], req: Request, with
     for (const [s, i] of candidates(policy, resource)) {
       const applies = statementApplies(s, req, withPrincipal);
       if (s.effect === 'Allow') {
+        if (allowIf && !allowIf(s)) continue;
         allow = Tri.or(allow, applies);
       } else {
         deny = Tri.or(deny, applies);
@@ -379,6 +416,20 @@ function candidates(policy: Policy, resource: Shape | undefined): Array<[Stateme
     }
   }
   return [...out.entries()].sort((a, b) => a[1] - b[1]);
+}
+
+/**
+ * Whether an Allow of a resource-based policy reaches a role's session directly (its Principal is `*`, or
+ * names an assumed-role session): only then does it grant past the role's permissions boundary. One that
+ * grants to the role's ARN is limited by the boundary (IAM User Guide, "Policy evaluation logic",
+ * resource-based policies and permissions boundaries); one that grants to an IAM user's ARN is not.
+ */
+export function grantsToSession(s: Statement): boolean {
+  if (!s.principal || s.principal.unknown) return false;
+  return s.principal.any || s.principal.aws.some((a) => {
+    const l = literal(a);
+    return l === '*' || (l !== undefined && /^arn:[^:]+:sts::\d{12}:assumed-role\//.test(l));
+  });
 }
 
 /** The context of a request over the public endpoint: `aws:SourceIp` only, from an unknown public address. */

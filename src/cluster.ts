@@ -19,10 +19,11 @@ import type { DsqlPrivateLinkEndpointOptions, IDsqlPrivateLinkEndpoint } from '.
 import { isDsqlHostName } from './handlers/database-role/trust';
 import { PrincipalAllowList } from './private/allow-list';
 import { DB_CONNECT, DB_CONNECT_ADMIN, mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions } from './private/conditions';
-import { DsqlValidationError, fail, failureMessage, formatFailure } from './private/errors';
+import { DsqlValidationError, fail, failureMessage, formatFailure, validateAll } from './private/errors';
 import { privateHostName, publicHostName } from './private/host-names';
 import { OCC_CONFLICT_RATE_EXPRESSION, clusterMetricProps, connectCallsMetricProps, connectionsMetricProps } from './private/metrics';
 import { describeSets as describeMultiRegionSets, multiRegionSetOf } from './private/multi-region-sets';
+import { PropRule, checkPropShape, listRule } from './private/prop-shape';
 import { QUOTAS, fitsQuota, lengthOverQuota } from './private/quota';
 import { CLUSTER_ARN, CLUSTER_ID, REGION, SERVICE_NAME, requireNonEmpty } from './private/validation';
 import { DsqlPrivateLinkEndpoint } from './private-link-endpoint';
@@ -51,6 +52,27 @@ export interface DsqlMultiRegionOptions {
    */
   readonly peerClusterArns?: string[];
 }
+
+/** The shape of the props (src/private/prop-shape.ts): what a JavaScript or jsii caller may get wrong. */
+const CLUSTER_SHAPE: PropRule[] = [
+  { path: 'clusterName', kind: 'string', fix: 'Give the name as a string, or leave it out.' },
+  { path: 'deletionProtection', kind: 'boolean', fix: 'Give true or false, or leave it out (true).' },
+  { path: 'encryptionKey', kind: 'object', fix: 'Give a kms.IKey, or leave it out for an AWS-owned key.' },
+  { path: 'connectConditions', kind: 'object', fix: 'Give connectConditions as an object, e.g. { blockPublicAccess: true }.' },
+  { path: 'multiRegion', kind: 'object', fix: 'Give multiRegion as { witnessRegion: "us-west-2" }, or leave it out.' },
+  { path: 'multiRegion.witnessRegion', kind: 'string', required: true, fix: 'Give the witness Region, e.g. multiRegion: { witnessRegion: "us-west-2" }.' },
+  listRule('multiRegion.peerClusterArns', 'Give the peer as a list of one ARN, e.g. peerClusterArns: [peerArn].'),
+];
+
+/** The shape of DsqlClusterAttributes. */
+const IMPORT_SHAPE: PropRule[] = [
+  { path: 'clusterIdentifier', kind: 'string', required: true, fix: 'Give the cluster identifier shown by `aws dsql list-clusters`.' },
+  { path: 'vpcEndpointServiceName', kind: 'string', fix: 'Give the service name as a string, or leave it out.' },
+  { path: 'clusterEndpoint', kind: 'string', fix: 'Give the host name as a string, or leave it out.' },
+  { path: 'connectConditions', kind: 'object', fix: 'Give connectConditions as an object, or leave it out.' },
+  { path: 'region', kind: 'string', fix: 'Give a Region such as "us-east-1", or leave it out.' },
+  { path: 'account', kind: 'string', fix: 'Give a 12-digit account id, or leave it out.' },
+];
 
 /**
  * Properties of a SecureDsqlCluster.
@@ -342,7 +364,8 @@ class ImportedDsqlCluster extends DsqlClusterBase {
   private serviceName?: string;
 
   constructor(scope: Construct, id: string, attrs: DsqlClusterAttributes) {
-    super(scope, id, { region: attrs.region, account: attrs.account });
+    super(scope, id, { region: attrs?.region, account: attrs?.account });
+    checkPropShape(this, attrs, IMPORT_SHAPE);
     const idValue = attrs.clusterIdentifier;
     if (!Token.isUnresolved(idValue) && !CLUSTER_ID.test(idValue)) {
       fail(this, 'clusterIdentifier', idValue, 'is not an Aurora DSQL cluster identifier (26 lowercase letters and digits)',
@@ -476,19 +499,27 @@ export class SecureDsqlCluster extends DsqlClusterBase {
     super(scope, id);
     const stack = Stack.of(this);
 
+    checkPropShape(this, props, CLUSTER_SHAPE);
     const deletionProtection = props.deletionProtection ?? true;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    if (removalPolicy === RemovalPolicy.DESTROY && deletionProtection) {
-      fail(this, 'removalPolicy', 'DESTROY', 'contradicts deletionProtection (default true): CloudFormation could never delete the cluster',
-        'Set deletionProtection: false together with RemovalPolicy.DESTROY (for throw-away stacks only), or keep RETAIN.');
-    }
-    if (props.clusterName !== undefined && !Token.isUnresolved(props.clusterName)
-      && (props.clusterName.length === 0 || props.clusterName.length > 256)) {
-      fail(this, 'clusterName', props.clusterName, 'must be 1 to 256 characters (it is the Name tag)', 'Shorten the name or leave it out.');
-    }
-    if (props.multiRegion) this.validateMultiRegion(props.multiRegion);
-    if (props.encryptionKey) this.validateKeyEnvironment(props.encryptionKey);
-    if (props.connectConditions) validateConnectConditions(this, 'connectConditions', props.connectConditions);
+    // Every problem of the props at once (each check stops at its own first problem).
+    validateAll(this, [
+      () => {
+        if (removalPolicy === RemovalPolicy.DESTROY && deletionProtection) {
+          fail(this, 'removalPolicy', 'DESTROY', 'contradicts deletionProtection (default true): CloudFormation could never delete the cluster',
+            'Set deletionProtection: false together with RemovalPolicy.DESTROY (for throw-away stacks only), or keep RETAIN.');
+        }
+      },
+      () => {
+        if (props.clusterName !== undefined && !Token.isUnresolved(props.clusterName)
+          && (props.clusterName.length === 0 || props.clusterName.length > 256)) {
+          fail(this, 'clusterName', props.clusterName, 'must be 1 to 256 characters (it is the Name tag)', 'Shorten the name or leave it out.');
+        }
+      },
+      () => props.multiRegion && this.validateMultiRegion(props.multiRegion),
+      () => props.encryptionKey && this.validateKeyEnvironment(props.encryptionKey),
+      () => props.connectConditions && validateConnectConditions(this, 'connectConditions', props.connectConditions),
+    ]);
     this.connectConditions = props.connectConditions;
 
     this.resourcePolicy = new iam.PolicyDocument();

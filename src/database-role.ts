@@ -12,6 +12,7 @@ import { DatabaseRoleResourceProperties, OWNERSHIP_SCHEMA, RESOURCE_TYPE } from 
 import { declaredState, isDsqlHostName } from './handlers/database-role/trust';
 import { DatabaseRoleHandler } from './private/database-role-handler';
 import { fail } from './private/errors';
+import { PropRule, checkPropShape, listRule } from './private/prop-shape';
 import { QUOTAS } from './private/quota';
 import { principalArnProblem, roleNameProblem, schemaNameProblem } from './private/sql-identifiers';
 
@@ -27,6 +28,20 @@ const TABLE_PRIVILEGE_VALUES = Object.values(DsqlTablePrivilege) as string[];
 
 /** The role names claimed in each app, by cluster: `<cluster>/<role name>` to the DsqlDatabaseRole. */
 const CLAIMED = new WeakMap<IConstruct, Map<string, IConstruct>>();
+
+/** The shape of the props (src/private/prop-shape.ts): what a JavaScript or jsii caller may get wrong. */
+const DATABASE_ROLE_SHAPE: PropRule[] = [
+  { path: 'cluster', kind: 'object', required: true, fix: 'Give the cluster the role lives in, or use cluster.addDatabaseRole(id, options).' },
+  { path: 'roleName', kind: 'string', required: true, fix: 'Give the role name, e.g. roleName: "app_reader".' },
+  listRule('principals', 'Give principals as a list, e.g. principals: [fn].'),
+  listRule('principalArns', 'Give principalArns as a list of ARNs, e.g. ["arn:aws:iam::123456789012:role/app"].'),
+  listRule('schemaPrivileges', 'Give schemaPrivileges as a list, e.g. [{ schema: "public", tables: [DsqlTablePrivilege.SELECT] }].'),
+  listRule('securityGroups', 'Give securityGroups as a list, e.g. securityGroups: [sg].'),
+  { path: 'endpoint', kind: 'object', fix: 'Give the endpoint the handler connects through, or leave it out.' },
+  { path: 'vpc', kind: 'object', fix: 'Give an ec2.IVpc, or leave it out.' },
+  { path: 'vpcSubnets', kind: 'object', fix: 'Give a subnet selection, or leave it out.' },
+  { path: 'adoptExisting', kind: 'boolean', fix: 'Give true or false, or leave it out.' },
+];
 
 /**
  * A database role on an Aurora DSQL cluster, mapped to IAM principals and granted privileges on schemas.
@@ -70,6 +85,7 @@ export class DsqlDatabaseRole extends Resource implements IDsqlDatabaseRole {
 
   constructor(scope: Construct, id: string, props: DsqlDatabaseRoleProps) {
     super(scope, id);
+    checkPropShape(this, props, DATABASE_ROLE_SHAPE);
     this.cluster = props.cluster;
     this.roleName = props.roleName;
 

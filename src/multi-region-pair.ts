@@ -9,6 +9,7 @@ import type { DsqlConnectConditions } from './connect-conditions';
 import { MultiRegionPeering } from './multi-region-peering';
 import { fail } from './private/errors';
 import { regionTripletProblem } from './private/multi-region-sets';
+import { PropRule, checkPropShape } from './private/prop-shape';
 import { REGION } from './private/validation';
 
 /**
@@ -76,6 +77,19 @@ export interface DsqlMultiRegionPairProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** The shape of the props (src/private/prop-shape.ts): what a JavaScript or jsii caller may get wrong. */
+const PAIR_SHAPE: PropRule[] = [
+  ...(['first', 'second'] as const).flatMap((m): PropRule[] => [
+    { path: m, kind: 'object', required: true, fix: `Give ${m} as { stack } with the stack of that cluster's Region.` },
+    { path: `${m}.stack`, kind: 'object', required: true, fix: `Give ${m}.stack, the stack (and so the Region) of that cluster.` },
+    { path: `${m}.encryptionKey`, kind: 'object', fix: 'Give a kms.IKey of that Region, or leave it out.' },
+    { path: `${m}.clusterName`, kind: 'string', fix: 'Give the name as a string, or leave it out.' },
+  ]),
+  { path: 'witnessRegion', kind: 'string', required: true, fix: 'Give a third Region of the same Region set, e.g. witnessRegion: "us-west-2".' },
+  { path: 'connectConditions', kind: 'object', fix: 'Give connectConditions as an object, or leave it out.' },
+  { path: 'deletionProtection', kind: 'boolean', fix: 'Give true or false, or leave it out (true).' },
+];
+
 /**
  * A multi-Region Aurora DSQL cluster: two peered clusters, each in its own Region's stack, created and
  * peered by one `cdk deploy --all`.
@@ -98,6 +112,7 @@ export class DsqlMultiRegionPair extends Construct {
 
   constructor(scope: Construct, id: string, props: DsqlMultiRegionPairProps) {
     super(scope, id);
+    checkPropShape(this, props, PAIR_SHAPE);
     const first = this.member('first', props.first);
     const second = this.member('second', props.second);
     this.validate(props, first, second);

@@ -7,10 +7,11 @@ import type { IDsqlCluster } from './cluster-ref';
 import type { DsqlNetworkAclOptions, DsqlPrivateLinkEndpointOptions, IDsqlPrivateLinkEndpoint } from './endpoint-ref';
 import { PrincipalAllowList } from './private/allow-list';
 import { CONNECT_ACTIONS, renderConnectConditions } from './private/conditions';
-import { fail, failureMessage, show } from './private/errors';
+import { fail, failureMessage, show, validateAll } from './private/errors';
 import { privateHostName } from './private/host-names';
-import { planNaclRules, quotaCount } from './private/nacl';
+import { NaclPlan, planNaclRules, quotaCount } from './private/nacl';
 import { PRIVATE_PATH_SUBNET_TAG_VALUE, PRIVATE_PATH_TAG_KEY, tagPrivatePath, tagPrivatePathResources } from './private/private-path-tag';
+import { PropRule, checkPropShape, listRule } from './private/prop-shape';
 import { QUOTAS, lengthOverQuota } from './private/quota';
 import { checkClientCidr, checkPeer, securityGroupProblems } from './private/security-group-rules';
 import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
@@ -24,6 +25,23 @@ const MANAGEMENT_PORT = 443;
  * The read-only management actions the management endpoint admits by default.
  */
 const DEFAULT_MANAGEMENT_ACTIONS = ['dsql:GetCluster', 'dsql:GetVpcEndpointServiceName', 'dsql:ListClusters', 'dsql:ListTagsForResource'];
+
+/** The shape of the props (src/private/prop-shape.ts): what a JavaScript or jsii caller may get wrong. */
+const ENDPOINT_SHAPE: PropRule[] = [
+  { path: 'vpc', kind: 'object', required: true, fix: 'Give the VPC to create the endpoint in: { vpc: myVpc }.' },
+  { path: 'cluster', kind: 'object', required: true, fix: 'Give the cluster the endpoint serves, or use cluster.addPrivateLinkEndpoint(id, { vpc }).' },
+  { path: 'vpcSubnets', kind: 'object', fix: 'Give a subnet selection such as { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }.' },
+  { path: 'subnets', kind: 'object', fix: 'Give a subnet selection such as { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }.' },
+  listRule('allowedClients', 'Give allowedClients as a list, e.g. allowedClients: [fn].'),
+  listRule('allowedPrincipalArns', 'Give allowedPrincipalArns as a list of ARNs, e.g. ["arn:aws:iam::123456789012:role/app"].'),
+  { path: 'networkAcl', kind: 'object', fix: 'Give networkAcl as { allowedCidrs: ["10.0.0.0/16"] }, or leave it out.' },
+  listRule('networkAcl.allowedCidrs', 'Give the client networks as a list, e.g. networkAcl: { allowedCidrs: ["10.0.0.0/16"] }, or leave networkAcl out.', true),
+  { path: 'networkAcl.maxRulesPerDirection', kind: 'number', fix: 'Give a number from 1 to 40, or leave it out for 20.' },
+  { path: 'privateDnsEnabled', kind: 'boolean', fix: 'Give true or false.' },
+  { path: 'managementEndpoint', kind: 'boolean', fix: 'Give true or false.' },
+  listRule('managementActions', 'Give managementActions as a list, e.g. ["dsql:GetCluster"].'),
+  { path: 'securityGroup', kind: 'object', fix: 'Give an ec2.ISecurityGroup, or leave it out for a new one.' },
+];
 
 /**
  * Properties of a DsqlPrivateLinkEndpoint.
@@ -82,12 +100,22 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
 
   constructor(scope: Construct, id: string, props: DsqlPrivateLinkEndpointProps) {
     super(scope, id);
+    checkPropShape(this, props, ENDPOINT_SHAPE);
     this.vpc = props.vpc;
-    this.serviceName = this.serviceNameOf(props.cluster);
-    this.validateProps(props);
+    // Every problem of the props at once (each check stops at its own first problem).
+    let serviceName = '';
+    let subnets: ec2.ISubnet[] = [];
+    let naclPlan: NaclPlan | undefined;
+    validateAll(this, [
+      () => { serviceName = this.serviceNameOf(props.cluster); },
+      ...this.propChecks(props),
+      () => { subnets = this.selectSubnets(props.vpc, this.subnetSelection(props)); },
+      () => { if (props.managementEndpoint) this.validateManagementActions(props.managementActions ?? DEFAULT_MANAGEMENT_ACTIONS); },
+      () => { if (props.networkAcl) naclPlan = this.planNetworkAcl(props.networkAcl, props.managementEndpoint ?? false); },
+    ]);
+    this.serviceName = serviceName;
 
     const privateDns = props.privateDnsEnabled ?? true;
-    const subnets = this.selectSubnets(props.vpc, this.subnetSelection(props));
 
     this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -145,8 +173,8 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
       }
     }
 
-    if (props.networkAcl) {
-      this.networkAcl = this.createNetworkAcl(props.vpc, subnets, props.networkAcl, props.managementEndpoint ?? false);
+    if (naclPlan) {
+      this.networkAcl = this.createNetworkAcl(props.vpc, subnets, naclPlan);
       this.tagNetworkResource(this.networkAcl, ec2.CfnNetworkAcl, 'AWS::EC2::NetworkAcl', untagged);
       // ReplaceNetworkAclAssociation names the new ACL and the subnet, not the ACL it replaces: only the
       // subnet's tag lets a guardrail stop someone from swapping this ACL for an open one.
@@ -277,30 +305,38 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
     return serviceName;
   }
 
-  private validateProps(props: DsqlPrivateLinkEndpointProps): void {
-    requireNonEmpty(this, 'allowedClients', props.allowedClients,
-      'Leave allowedClients out and call allowFrom(client) later, or list at least one client.');
-    if (props.allowedPrincipalArns) {
-      requireNonEmpty(this, 'allowedPrincipalArns', props.allowedPrincipalArns,
-        'Leave allowedPrincipalArns out to let identity and cluster policies decide, or list at least one principal.');
-      validatePattern(this, 'allowedPrincipalArns', props.allowedPrincipalArns, IAM_PRINCIPAL_ARN,
-        'an IAM role or user ARN', 'arn:aws:iam::123456789012:role/app');
-      requireUnique(this, 'allowedPrincipalArns', props.allowedPrincipalArns);
-    }
+  /** The checks of the props that need nothing built yet, one function per property (for validateAll). */
+  private propChecks(props: DsqlPrivateLinkEndpointProps): Array<() => void> {
     const privateDns = props.privateDnsEnabled ?? true;
-    if (privateDns && props.vpc instanceof ec2.Vpc && !(props.vpc.dnsHostnamesEnabled && props.vpc.dnsSupportEnabled)) {
-      fail(this, 'privateDnsEnabled', true, 'needs DNS support and DNS host names in the VPC, which are off',
-        'Create the VPC with enableDnsHostnames: true and enableDnsSupport: true, or set privateDnsEnabled: false and publish the host names yourself.');
-    }
-    if (!privateDns) {
-      Annotations.of(this).addWarningV2('secure-dsql:private-dns-off',
-        'privateDnsEnabled is false: the cluster host names do not resolve to this endpoint. Clients need a DNS record for '
-        + 'hostNameFor(cluster) that points at the endpoint, because the token is signed for that host name.');
-    }
-    if (props.managementActions && !props.managementEndpoint) {
-      fail(this, 'managementActions', props.managementActions, 'is set but managementEndpoint is not',
-        'Set managementEndpoint: true, or drop managementActions.');
-    }
+    return [
+      () => requireNonEmpty(this, 'allowedClients', props.allowedClients,
+        'Leave allowedClients out and call allowFrom(client) later, or list at least one client.'),
+      () => {
+        if (!props.allowedPrincipalArns) return;
+        requireNonEmpty(this, 'allowedPrincipalArns', props.allowedPrincipalArns,
+          'Leave allowedPrincipalArns out to let identity and cluster policies decide, or list at least one principal.');
+        validatePattern(this, 'allowedPrincipalArns', props.allowedPrincipalArns, IAM_PRINCIPAL_ARN,
+          'an IAM role or user ARN', 'arn:aws:iam::123456789012:role/app');
+        requireUnique(this, 'allowedPrincipalArns', props.allowedPrincipalArns);
+      },
+      () => {
+        if (privateDns && props.vpc instanceof ec2.Vpc && !(props.vpc.dnsHostnamesEnabled && props.vpc.dnsSupportEnabled)) {
+          fail(this, 'privateDnsEnabled', true, 'needs DNS support and DNS host names in the VPC, which are off',
+            'Create the VPC with enableDnsHostnames: true and enableDnsSupport: true, or set privateDnsEnabled: false and publish the host names yourself.');
+        }
+        if (!privateDns) {
+          Annotations.of(this).addWarningV2('secure-dsql:private-dns-off',
+            'privateDnsEnabled is false: the cluster host names do not resolve to this endpoint. Clients need a DNS record for '
+            + 'hostNameFor(cluster) that points at the endpoint, because the token is signed for that host name.');
+        }
+      },
+      () => {
+        if (props.managementActions && !props.managementEndpoint) {
+          fail(this, 'managementActions', props.managementActions, 'is set but managementEndpoint is not',
+            'Set managementEndpoint: true, or drop managementActions.');
+        }
+      },
+    ];
   }
 
   /** `vpcSubnets`, or the deprecated `subnets`; both at once is refused. */
@@ -337,7 +373,6 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
   /** The interface endpoint of the management API (TCP 443), with its own security group and policy. */
   private createManagementEndpoint(props: DsqlPrivateLinkEndpointProps, subnets: ec2.ISubnet[], privateDns: boolean) {
     const managementActions = props.managementActions ?? DEFAULT_MANAGEMENT_ACTIONS;
-    this.validateManagementActions(managementActions);
     const sg = new ec2.SecurityGroup(this, 'ManagementSecurityGroup', {
       vpc: props.vpc,
       description: 'Aurora DSQL management endpoint: TCP 443 from the allowed clients only',
@@ -428,7 +463,8 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
     }
   }
 
-  private createNetworkAcl(vpc: ec2.IVpc, subnets: ec2.ISubnet[], options: DsqlNetworkAclOptions, management: boolean): ec2.NetworkAcl {
+  /** Check `networkAcl` and plan its rules (the fewest that admit exactly the client blocks). */
+  private planNetworkAcl(options: DsqlNetworkAclOptions, management: boolean): NaclPlan {
     const prop = 'networkAcl.allowedCidrs';
     requireNonEmpty(this, prop, options.allowedCidrs, 'List the client networks, or leave networkAcl out.');
     for (const cidr of options.allowedCidrs) {
@@ -455,6 +491,10 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
           : 'Summarise the client networks into fewer blocks, or rely on the security group (allowedClients) instead of a network ACL.');
       }
     }
+    return plan;
+  }
+
+  private createNetworkAcl(vpc: ec2.IVpc, subnets: ec2.ISubnet[], plan: NaclPlan): ec2.NetworkAcl {
     const acl = new ec2.NetworkAcl(this, 'NetworkAcl', { vpc, subnetSelection: { subnets } });
     for (const rule of [...plan.ingress, ...plan.egress]) {
       acl.addEntry(`${rule.egress ? 'Out' : 'In'}${rule.ruleNumber}`, {

@@ -3,9 +3,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import type { IDsqlCluster } from './cluster-ref';
-import { fail } from './private/errors';
+import { fail, validateAll } from './private/errors';
 import { acknowledgeNagRules } from './private/nag';
 import { PRIVATE_PATH_SUBNET_TAG_VALUE, PRIVATE_PATH_TAG_KEY, tagPrivatePath } from './private/private-path-tag';
+import { PropRule, checkPropShape, listRule } from './private/prop-shape';
 import { managedPolicyQuotaProblems } from './private/quota';
 import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
 
@@ -117,6 +118,15 @@ export interface DsqlPrivatePathGuardrailProps extends PrivatePathPolicyBaseProp
   readonly adminPrincipalArns: string[];
 }
 
+/** The shape of the props (src/private/prop-shape.ts): what a JavaScript or jsii caller may get wrong. */
+const BASE_SHAPE: PropRule[] = [
+  listRule('clusters', 'List the clusters, e.g. clusters: [cluster].', true),
+  listRule('roles', 'Give roles as a list, e.g. roles: [role], or use attachToRole(role).'),
+  listRule('users', 'Give users as a list, e.g. users: [user], or use attachToUser(user).'),
+  listRule('groups', 'Give groups as a list, e.g. groups: [group], or use attachToGroup(group).'),
+  { path: 'managedPolicyName', kind: 'string', fix: 'Give the name as a string, or leave it out.' },
+];
+
 function validateClusters(scope: IConstruct, clusters: IDsqlCluster[]): string[] {
   if (!clusters || clusters.length === 0) {
     fail(scope, 'clusters', clusters, 'is an empty list', 'List the clusters whose private path this policy is about.');
@@ -154,8 +164,9 @@ abstract class PrivatePathPolicyBase extends Construct {
   /** The managed policy. */
   public readonly managedPolicy: iam.ManagedPolicy;
 
-  protected constructor(scope: Construct, id: string, props: PrivatePathPolicyBaseProps, description: string) {
+  protected constructor(scope: Construct, id: string, props: PrivatePathPolicyBaseProps, description: string, shape: PropRule[]) {
     super(scope, id);
+    checkPropShape(this, props, [...BASE_SHAPE, ...shape]);
     this.managedPolicy = new iam.ManagedPolicy(this, 'Resource', { managedPolicyName: props.managedPolicyName, description });
     for (const role of props.roles ?? []) this.attachToRole(role);
     for (const user of props.users ?? []) this.attachToUser(user);
@@ -228,7 +239,8 @@ export class DsqlPrivatePathAdminPolicy extends PrivatePathPolicyBase {
   }
 
   constructor(scope: Construct, id: string, props: DsqlPrivatePathAdminPolicyProps) {
-    super(scope, id, props, 'Manage the private path (interface VPC endpoints and resource policy) of Aurora DSQL clusters');
+    super(scope, id, props, 'Manage the private path (interface VPC endpoints and resource policy) of Aurora DSQL clusters',
+      [listRule('vpcs', 'Give vpcs as a list, e.g. vpcs: [vpc], or leave it out.')]);
     const names = unique(validateClusters(this, props.clusters));
     requireNonEmpty(this, 'vpcs', props.vpcs, 'Leave vpcs out to allow every VPC of the account and Region, or list the VPCs.');
     const stack = Stack.of(this);
@@ -343,13 +355,21 @@ export class DsqlPrivatePathAdminPolicy extends PrivatePathPolicyBase {
  */
 export class DsqlPrivatePathGuardrail extends PrivatePathPolicyBase {
   constructor(scope: Construct, id: string, props: DsqlPrivatePathGuardrailProps) {
-    super(scope, id, props, 'Deny changes to the private path of Aurora DSQL clusters to everyone but its admins');
-    const names = unique(validateClusters(this, props.clusters));
-    requireNonEmpty(this, 'adminPrincipalArns', props.adminPrincipalArns,
-      'List at least one principal that may still manage the private path (including the deployment role); an empty list would lock everyone out.');
-    validatePattern(this, 'adminPrincipalArns', props.adminPrincipalArns, IAM_PRINCIPAL_ARN, 'an IAM role or user ARN',
-      'arn:aws:iam::123456789012:role/network-admin');
-    requireUnique(this, 'adminPrincipalArns', props.adminPrincipalArns);
+    super(scope, id, props, 'Deny changes to the private path of Aurora DSQL clusters to everyone but its admins', [
+      listRule('adminPrincipalArns', 'List the principals that may still manage the private path, including the deployment role, '
+        + 'e.g. adminPrincipalArns: ["arn:aws:iam::123456789012:role/network-admin"].', true),
+    ]);
+    let names: string[] = [];
+    validateAll(this, [
+      () => { names = unique(validateClusters(this, props.clusters)); },
+      () => {
+        requireNonEmpty(this, 'adminPrincipalArns', props.adminPrincipalArns,
+          'List at least one principal that may still manage the private path (including the deployment role); an empty list would lock everyone out.');
+        validatePattern(this, 'adminPrincipalArns', props.adminPrincipalArns, IAM_PRINCIPAL_ARN, 'an IAM role or user ARN',
+          'arn:aws:iam::123456789012:role/network-admin');
+        requireUnique(this, 'adminPrincipalArns', props.adminPrincipalArns);
+      },
+    ]);
 
     const endpointArns = ec2Arns(this, props.clusters, 'vpc-endpoint');
     const pathArns = [...endpointArns, ...privatePathNetworkArns(this, props.clusters)];

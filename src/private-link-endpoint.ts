@@ -15,6 +15,7 @@ import { PropRule, checkPropShape, listRule } from './private/prop-shape';
 import { QUOTAS, lengthOverQuota } from './private/quota';
 import { checkClientCidr, checkPeer, securityGroupProblems } from './private/security-group-rules';
 import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
+import { conflictingPrivateDnsEndpoints, knownVpcCidr, publicSubnetsAmong } from './private/vpc-endpoints';
 
 /** The PostgreSQL port of the Aurora DSQL connection endpoint. */
 const DSQL_PORT = 5432;
@@ -187,6 +188,7 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
         + 'to their rules or network ACL association. Tag them yourself with that key and the endpoint\'s serviceName, or use resources defined in the app.');
     }
 
+    this.warnPublicSubnets(props, subnets);
     this.node.addValidation({ validate: () => this.validate() });
     registerPrivateLinkEndpoint(this);
   }
@@ -448,6 +450,17 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
     return subnets;
   }
 
+  /** An explicit selection of public subnets: the endpoint works there, but shares them with internet-facing resources. */
+  private warnPublicSubnets(props: DsqlPrivateLinkEndpointProps, subnets: ec2.ISubnet[]): void {
+    if (!this.subnetSelection(props)) return; // the default never selects public subnets
+    const publicOnes = publicSubnetsAmong(props.vpc, subnets);
+    if (publicOnes.length === 0) return;
+    Annotations.of(this).addWarningV2('secure-dsql:endpoint-public-subnet',
+      `vpcSubnets selects public subnets (${publicOnes.map((s) => s.node.path).join(', ')}): the endpoint's interfaces share them with `
+      + 'internet-facing resources, and its security group and network ACL are then all that separates it from them. Select private or '
+      + 'isolated subnets (the default), or acknowledge: Annotations.of(endpoint).acknowledgeWarning(\'secure-dsql:endpoint-public-subnet\', reason).');
+  }
+
   private validateManagementActions(actions: string[]): void {
     requireNonEmpty(this, 'managementActions', actions, 'Leave managementActions out for read-only access, or list at least one action.');
     requireUnique(this, 'managementActions', actions);
@@ -467,20 +480,22 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
   private planNetworkAcl(options: DsqlNetworkAclOptions, management: boolean): NaclPlan {
     const prop = 'networkAcl.allowedCidrs';
     requireNonEmpty(this, prop, options.allowedCidrs, 'List the client networks, or leave networkAcl out.');
-    for (const cidr of options.allowedCidrs) {
+    // A token is accepted when it is the CIDR of a VPC created in the app with a literal block (vpc.vpcCidrBlock).
+    const cidrs = options.allowedCidrs.map((cidr) => (Token.isUnresolved(cidr) ? knownVpcCidr(this, cidr, this.vpc) ?? cidr : cidr));
+    for (const cidr of cidrs) {
       if (Token.isUnresolved(cidr)) {
-        fail(this, prop, cidr, 'is a token: the blocks must be known at synth to merge them and count the rules',
-          'Give the CIDR blocks as literal strings, e.g. "10.0.0.0/16".');
+        fail(this, prop, cidr, 'is a token whose value the app does not know: the blocks must be known at synth to merge them and count the rules',
+          'Give the CIDR blocks as literal strings, e.g. "10.0.0.0/16", or the vpcCidrBlock of a VPC created in this app with a literal CIDR.');
       }
       checkClientCidr(this, prop, cidr, 'List the client networks\' private IPv4 CIDR blocks, e.g. "10.0.0.0/16", or leave networkAcl out.');
     }
-    requireUnique(this, prop, options.allowedCidrs);
+    requireUnique(this, prop, cidrs);
     const max = options.maxRulesPerDirection ?? QUOTAS.naclRulesDefault;
     if (!Number.isInteger(max) || max < 1 || max > QUOTAS.naclRulesMax) {
       fail(this, 'networkAcl.maxRulesPerDirection', max, `must be an integer from 1 to ${QUOTAS.naclRulesMax} (the most AWS allows per direction)`,
         `Use your account's quota: ${QUOTAS.naclRulesDefault} by default, up to ${QUOTAS.naclRulesMax} after a quota increase.`);
     }
-    const plan = planNaclRules(options.allowedCidrs, management ? [DSQL_PORT, MANAGEMENT_PORT] : [DSQL_PORT]);
+    const plan = planNaclRules(cidrs, management ? [DSQL_PORT, MANAGEMENT_PORT] : [DSQL_PORT]);
     for (const [direction, rules] of [['inbound', plan.ingress], ['outbound', plan.egress]] as const) {
       const count = quotaCount(rules);
       if (count > max) {
@@ -522,6 +537,16 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
     if (managementLength !== undefined) {
       errors.push(failureMessage(this, 'managementActions', `${managementLength} characters`,
         `make a management endpoint policy over the quota of ${QUOTAS.endpointPolicy} characters`, 'Use fewer actions or wildcards.'));
+    }
+    const conflicts = conflictingPrivateDnsEndpoints(this.endpoint.node.defaultChild as ec2.CfnVPCEndpoint);
+    if (conflicts.length > 0) {
+      // Named by their L2 construct (the InterfaceVpcEndpoint), the path an app author wrote.
+      const names = conflicts.map((c) => (c.node.scope as IConstruct | undefined)?.node.path ?? c.node.path);
+      errors.push(failureMessage(this, 'privateDnsEnabled', true, `is on, but ${names.join(', ')} `
+        + `${conflicts.length === 1 ? 'is an endpoint' : 'are endpoints'} with private DNS for the same service in the same VPC: `
+        + 'EC2 refuses the second one during the deployment ("conflicting DNS domain")',
+      'Serve every cluster of this service name through one endpoint (endpoint.addCluster(cluster)), or keep private DNS on one '
+        + 'endpoint only (privateDnsEnabled: false on the others, with your own DNS records).'));
     }
     errors.push(...securityGroupProblems(this, 'securityGroup', this.securityGroup));
     if (this.managementEndpoint) {

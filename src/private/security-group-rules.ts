@@ -63,8 +63,26 @@ export function peerCidr(client: ec2.IConnectable): string | undefined {
   return config?.cidrIp ?? config?.cidrIpv6;
 }
 
-/** Check a client given to the endpoint: a CIDR peer must be a private block; a token gets a warning. */
+/** The prefix list id of a peer given as a client (`ec2.Peer.prefixList(...)`), if it is one. */
+export function peerPrefixList(client: ec2.IConnectable): string | undefined {
+  const peer = client as Partial<ec2.IPeer>;
+  if (typeof peer.toIngressRuleConfig !== 'function') return undefined;
+  return peer.toIngressRuleConfig()?.sourcePrefixListId;
+}
+
+/**
+ * Check a client given to the endpoint: a CIDR peer must be a private block; a token CIDR or a prefix list
+ * (whose entries are not in the template and may change at any time) gets a warning.
+ */
 export function checkPeer(scope: IConstruct, prop: string, client: ec2.IConnectable): void {
+  const prefixList = peerPrefixList(client);
+  if (prefixList !== undefined) {
+    Annotations.of(scope).addWarningV2('secure-dsql:prefix-list-client',
+      `${prop}: prefix list ${Token.isUnresolved(prefixList) ? '(a token)' : prefixList} admits whatever blocks it holds, which cannot be `
+      + 'checked at synth and may change after deployment (any address, public ones included). Make sure it holds private client ranges '
+      + 'only and who may change it, then acknowledge: Annotations.of(endpoint).acknowledgeWarning(\'secure-dsql:prefix-list-client\', reason).');
+    return;
+  }
   const cidr = peerCidr(client);
   if (cidr === undefined) return;
   if (Token.isUnresolved(cidr)) {

@@ -1,10 +1,11 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import type { IDsqlCluster } from './cluster-ref';
 import { fail, validateAll } from './private/errors';
 import { acknowledgeNagRules } from './private/nag';
+import { registerGuarded, unguardedPeers } from './private/pairs';
 import { PRIVATE_PATH_SUBNET_TAG_VALUE, PRIVATE_PATH_TAG_KEY, tagPrivatePath } from './private/private-path-tag';
 import { PropRule, checkPropShape, listRule } from './private/prop-shape';
 import { managedPolicyQuotaProblems } from './private/quota';
@@ -371,6 +372,9 @@ export class DsqlPrivatePathGuardrail extends PrivatePathPolicyBase {
       },
     ]);
 
+    registerGuarded(props.clusters);
+    this.node.addValidation({ validate: () => { this.warnUnguardedPeers(props.clusters); return []; } });
+
     const endpointArns = ec2Arns(this, props.clusters, 'vpc-endpoint');
     const pathArns = [...endpointArns, ...privatePathNetworkArns(this, props.clusters)];
     const clusterArns = props.clusters.map((c) => c.clusterArn);
@@ -399,5 +403,19 @@ export class DsqlPrivatePathGuardrail extends PrivatePathPolicyBase {
       deny('DenyClusterPolicyChanges', CLUSTER_POLICY_WRITE, clusterArns, {}),
       deny('DenyMultiRegionChanges', MULTI_REGION_WRITE, clusterArns, {}),
     );
+  }
+
+  /**
+   * A cluster of a DsqlMultiRegionPair holds the same data as its peer: guarding one leaves the other's policy
+   * and endpoints open to the same changes. Checked at synth, when every guardrail of the app exists.
+   */
+  private warnUnguardedPeers(clusters: readonly IDsqlCluster[]): void {
+    for (const { cluster, peer } of unguardedPeers(clusters)) {
+      Annotations.of(this).addWarningV2('secure-dsql:unguarded-peer',
+        `clusters: ${cluster.node.path} is guarded, but its multi-Region peer ${peer.node.path}, which holds the same data, is guarded by no `
+        + 'DsqlPrivatePathGuardrail of the app: its resource policy and endpoints stay open to the changes denied here. Guard the peer too '
+        + '(a DsqlPrivatePathGuardrail in its stack, with the same adminPrincipalArns), or acknowledge: '
+        + 'Annotations.of(guardrail).acknowledgeWarning(\'secure-dsql:unguarded-peer\', reason).');
+    }
   }
 }

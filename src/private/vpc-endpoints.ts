@@ -1,4 +1,4 @@
-import { Stage, Token } from 'aws-cdk-lib';
+import { Resource, Stage, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { validationMemo } from './validation-memo';
@@ -80,4 +80,23 @@ export function conflictingPrivateDnsEndpoints(resource: ec2.CfnVPCEndpoint): ec
 export function publicSubnetsAmong(vpc: ec2.IVpc, subnets: readonly ec2.ISubnet[]): ec2.ISubnet[] {
   const publicIds = new Set(vpc.publicSubnets.map((s) => s.subnetId));
   return subnets.filter((s) => publicIds.has(s.subnetId));
+}
+
+/**
+ * The Region of the VPC or VPC endpoint of the app whose id is `id` (a literal, or the token of its `vpcId` /
+ * `vpcEndpointId`), when it is known; undefined when no such construct is in the app or its Region is a token.
+ * VPCs and endpoints belong to one Region, so such an id in the conditions of a cluster of another Region
+ * could never match.
+ */
+export function regionOfNetworkId(scope: IConstruct, id: string): string | undefined {
+  for (const c of rootOf(scope).node.findAll()) {
+    if (!(c instanceof Resource)) continue;
+    const r = c as Resource & { vpcId?: unknown; vpcEndpointId?: unknown; selectSubnets?: unknown };
+    const isVpc = typeof r.selectSubnets === 'function' && r.vpcId === id;
+    const isEndpoint = r.vpcEndpointId === id;
+    if (!isVpc && !isEndpoint) continue;
+    const region = c.env.region;
+    if (!Token.isUnresolved(region)) return region;
+  }
+  return undefined;
 }

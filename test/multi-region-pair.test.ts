@@ -314,7 +314,10 @@ describe('network conditions per cluster (VPCs and endpoints belong to one Regio
   test('refuses sourceVpcIds or sourceVpcEndpointIds for both clusters, and a key given twice', () => {
     expect(() => build({ connectConditions: { sourceVpcIds: [VPC_A], sourceVpcEndpointIds: [VPCE] } }))
       .toThrow(/First\/Orders: 2 problems:[\s\S]*connectConditions\.sourceVpcIds names VPCs or endpoints, which belong to one Region[\s\S]*Give sourceVpcIds per cluster: first\.connectConditions\.sourceVpcIds/);
-    const twice = { connectConditions: { principalArns: [APP_ROLE] }, first: { stack: undefined as any, connectConditions: { principalArns: [STRANGER] } } };
+    const twice = {
+      connectConditions: { principalArns: [APP_ROLE] },
+      first: { stack: undefined as any, connectConditions: { principalArns: [STRANGER] } },
+    };
     expect(() => build(twice, undefined, { members: true })).toThrow(/first\.connectConditions\.principalArns is also given in the pair's connectConditions/);
   });
 

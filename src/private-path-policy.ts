@@ -29,6 +29,15 @@ const MULTI_REGION_WRITE = ['dsql:UpdateCluster', 'dsql:PutMultiRegionProperties
   'dsql:PutWitnessRegion', 'dsql:RemovePeerCluster'];
 
 /**
+ * Change data capture: a stream sends every committed change of the cluster to a Kinesis data stream, a copy
+ * of the data outside the cluster's resource policy and private path. The Service Authorization Reference for
+ * Aurora DSQL maps the CreateStream and DeleteStream operations to `dsql:CreateStream` and `dsql:DeleteStream`
+ * (Write); it lists no UpdateStream operation. A stream's ARN is the cluster's ARN with `/stream/<id>`
+ * (Aurora DSQL API Reference, GetStream), so the Deny names both the clusters and their streams.
+ */
+const STREAM_WRITE = ['dsql:CreateStream', 'dsql:DeleteStream'];
+
+/**
  * The network-layer actions on the endpoint's security group and network ACL. In the Service Authorization
  * Reference (Amazon EC2) each of them requires the `security-group` or `network-acl` resource type, and both
  * support `aws:ResourceTag/${TagKey}`, so a Deny conditioned on the private-path tag matches them.
@@ -341,10 +350,12 @@ export class DsqlPrivatePathAdminPolicy extends PrivatePathPolicyBase {
  * - changing or deleting the clusters' resource policy;
  * - peering the clusters, changing their witness Region, removing their peers and updating them
  *   (`dsql:UpdateCluster`, `dsql:PutMultiRegionProperties`, `dsql:AddPeerCluster`, `dsql:PutWitnessRegion`,
- *   `dsql:RemovePeerCluster`).
+ *   `dsql:RemovePeerCluster`);
+ * - creating and deleting change data capture streams of the clusters (`dsql:CreateStream`,
+ *   `dsql:DeleteStream`), which copy every committed change to a Kinesis data stream.
  *
  * Not covered (see README, "Managing the private path"): restoring a backup into a new cluster (AWS
- * Backup), change data capture streams (`dsql:CreateStream`), routes and resources outside the tagged ones.
+ * Backup), routes and resources outside the tagged ones.
  *
  * Layer: identity policy. It binds only the identities it is attached to: attach it to every role, user
  * and group that could otherwise do these things, or reuse `document` in a permissions boundary or an
@@ -400,8 +411,11 @@ export class DsqlPrivatePathGuardrail extends PrivatePathPolicyBase {
       deny('DenyPrivatePathUntagAll', ['ec2:DeleteTags'], pathArns,
         { ...tagged, Null: { 'aws:TagKeys': 'true' } }),
       deny('DenyPrivatePathNetworkChanges', [...SECURITY_GROUP_WRITE, ...NETWORK_ACL_WRITE], privatePathNetworkArns(this, props.clusters), tagged),
-      deny('DenyClusterPolicyChanges', CLUSTER_POLICY_WRITE, clusterArns, {}),
-      deny('DenyMultiRegionChanges', MULTI_REGION_WRITE, clusterArns, {}),
+      // The resource policy, peering and witness, and change data capture streams, in one statement: each
+      // statement repeats the admin list, and the managed policy quota is 6,144 characters. The policy and
+      // multi-Region actions apply to cluster ARNs only, so naming the streams too changes nothing for them.
+      deny('DenyClusterChanges', [...CLUSTER_POLICY_WRITE, ...MULTI_REGION_WRITE, ...STREAM_WRITE],
+        [...clusterArns, ...clusterArns.map((arn) => `${arn}/stream/*`)], {}),
     );
   }
 

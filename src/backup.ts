@@ -6,6 +6,7 @@ import type { IDsqlCluster } from './cluster-ref';
 import { fail } from './private/errors';
 import { acknowledgeNagRules } from './private/nag';
 import { PropRule, checkPropShape, listRule } from './private/prop-shape';
+import { WARNING_IDS } from './private/warnings';
 
 /**
  * Properties of DsqlBackupPlan.
@@ -16,7 +17,7 @@ export interface DsqlBackupPlanProps extends DsqlBackupPlanOptions {
 }
 
 /** The id of the warning that the account's Region opt-in to Aurora DSQL in AWS Backup is required. */
-export const BACKUP_OPT_IN_WARNING = 'secure-dsql:backup-opt-in';
+export const BACKUP_OPT_IN_WARNING = WARNING_IDS.backupOptIn;
 
 /** The shape of the props (src/private/prop-shape.ts): what a JavaScript or jsii caller may get wrong. */
 const BACKUP_PLAN_SHAPE: PropRule[] = [

@@ -22,10 +22,11 @@ import { DB_CONNECT, DB_CONNECT_ADMIN, mergeSourceIpsToFit, renderConnectConditi
 import { DsqlValidationError, fail, failureMessage, formatFailure, validateAll } from './private/errors';
 import { privateHostName, publicHostName } from './private/host-names';
 import { OCC_CONFLICT_RATE_EXPRESSION, clusterMetricProps, connectCallsMetricProps, connectionsMetricProps } from './private/metrics';
-import { describeSets as describeMultiRegionSets, multiRegionSetOf } from './private/multi-region-sets';
+import { RegionMember, describeSets as describeMultiRegionSets, multiRegionSetOf, regionSetProblem } from './private/multi-region-sets';
 import { PropRule, checkPropShape, listRule } from './private/prop-shape';
 import { QUOTAS, fitsQuota, lengthOverQuota } from './private/quota';
 import { CLUSTER_ARN, CLUSTER_ID, REGION, SERVICE_NAME, requireNonEmpty } from './private/validation';
+import { WARNING_IDS } from './private/warnings';
 import { DsqlPrivateLinkEndpoint } from './private-link-endpoint';
 import { VpcEndpointServiceNameLookup } from './service-name-lookup';
 
@@ -35,9 +36,9 @@ import { VpcEndpointServiceNameLookup } from './service-name-lookup';
 export interface DsqlMultiRegionOptions {
   /**
    * The witness Region: a third Region that holds the transaction log of the peered pair.
-   * Must be a Region other than the cluster's own and its peer's, in the same multi-Region set as both
-   * (the sets AWS supports: US us-east-1, us-east-2, us-west-2; Europe eu-west-1, eu-west-2, eu-west-3,
-   * eu-central-1; Asia Pacific ap-northeast-1, ap-northeast-2, ap-northeast-3).
+   * Must be a Region other than the cluster's own and its peer's, in the same Region set as both: one of the
+   * sets Aurora DSQL documents for multi-Region clusters, kept in one list (`src/private/multi-region-sets.ts`,
+   * shown in the README, "Multi-Region pair", and in the error message when the Regions do not fit).
    */
   readonly witnessRegion: string;
 
@@ -616,20 +617,15 @@ export class SecureDsqlCluster extends DsqlClusterBase {
       fail(this, 'multiRegion', own, 'is set, but the cluster\'s Region is not one where Aurora DSQL supports multi-Region clusters',
         `${sets}. Deploy the cluster in one of them, or leave multiRegion out for a single-Region cluster.`);
     }
-    // The Region of every member must be in the set of the first known one (the cluster's, else the witness's).
-    const anchor = ownKnown ? { region: own, what: 'the cluster\'s Region' } : witnessKnown ? { region: m.witnessRegion, what: 'the witness Region' } : undefined;
-    const checkSet = (prop: string, value: string, region: string) => {
-      const set = multiRegionSetOf(region);
-      if (!set) {
-        fail(this, prop, value, `is in ${region}, which is not in a Region set where Aurora DSQL supports multi-Region clusters`, `${sets}.`);
-      }
-      const anchorSet = anchor && multiRegionSetOf(anchor.region);
-      if (anchorSet && anchorSet !== set) {
-        fail(this, prop, value, `is in ${region} (${set.name} set), but ${anchor!.what} ${anchor!.region} is in the ${anchorSet.name} set: `
-          + 'the peers and the witness must all be in one Region set', `${sets}.`);
-      }
+    // The known Regions of the cluster, the witness and the peer must be in one set (regionSetProblem, the one
+    // predicate; the cluster's own Region outside every set is refused above).
+    const members: RegionMember[] = ownKnown ? [{ region: own, what: 'the cluster\'s Region' }] : [];
+    const checkSet = (prop: string, value: string, member: RegionMember) => {
+      const found = regionSetProblem([...members, member]);
+      if (found) fail(this, prop, value, found.problem, `${sets}.`);
+      members.push(member);
     };
-    if (witnessKnown) checkSet('multiRegion.witnessRegion', m.witnessRegion, m.witnessRegion);
+    if (witnessKnown) checkSet('multiRegion.witnessRegion', m.witnessRegion, { region: m.witnessRegion, what: 'the witness' });
 
     requireNonEmpty(this, 'multiRegion.peerClusterArns', m.peerClusterArns,
       'Leave peerClusterArns out for the first deployment, or list the peer cluster\'s ARN.');
@@ -662,7 +658,7 @@ export class SecureDsqlCluster extends DsqlClusterBase {
         fail(this, 'multiRegion.peerClusterArns', arn, `is in account ${peerAccount}, but the cluster is in account ${ownAccount}`,
           'Peer clusters of the same account: create the peer in this account, or deploy this cluster in the peer\'s account.');
       }
-      checkSet('multiRegion.peerClusterArns', arn, peerRegion);
+      checkSet('multiRegion.peerClusterArns', arn, { region: peerRegion, what: 'the peer' });
     }
 
     const skipped = [
@@ -670,7 +666,7 @@ export class SecureDsqlCluster extends DsqlClusterBase {
       ...(Token.isUnresolved(ownAccount) && peers.length > 0 ? ['the peer\'s account'] : []),
     ];
     if (skipped.length > 0) {
-      Annotations.of(this).addWarningV2('secure-dsql:multi-region-unchecked',
+      Annotations.of(this).addWarningV2(WARNING_IDS.multiRegionUnchecked,
         'multiRegion is only partly checked at synth, because the stack is environment-agnostic (its Region or account is a token): '
         + `not checked: ${skipped.join('; ')}. ${sets}; the peer must be in the same account and partition. `
         + 'Give the stack an env ({ account, region }) to check them, or the deployment fails on what was not checked.');
@@ -725,7 +721,7 @@ export class SecureDsqlCluster extends DsqlClusterBase {
       },
     }));
     if (!crypto.statementAdded) {
-      Annotations.of(this).addWarningV2('secure-dsql:imported-key-policy',
+      Annotations.of(this).addWarningV2(WARNING_IDS.importedKeyPolicy,
         'encryptionKey is imported, so its key policy cannot be changed here. Allow the service principal dsql.amazonaws.com '
         + 'kms:Decrypt, kms:GenerateDataKey, kms:Encrypt, kms:ReEncryptFrom, kms:ReEncryptTo and kms:DescribeKey for '
         + `aws:SourceArn ${sourceArn} in the key's policy, or the cluster cannot be created.`);

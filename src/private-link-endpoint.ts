@@ -16,6 +16,7 @@ import { QUOTAS, lengthOverQuota } from './private/quota';
 import { checkClientCidr, checkPeer, securityGroupProblems } from './private/security-group-rules';
 import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
 import { conflictingPrivateDnsEndpoints, knownVpcCidr, publicSubnetsAmong } from './private/vpc-endpoints';
+import { WARNING_IDS } from './private/warnings';
 
 /** The PostgreSQL port of the Aurora DSQL connection endpoint. */
 const DSQL_PORT = 5432;
@@ -182,7 +183,7 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
       for (const subnet of subnets) this.tagNetworkResource(subnet, ec2.CfnSubnet, 'AWS::EC2::Subnet', untagged);
     }
     if (untagged.length > 0) {
-      Annotations.of(this).addWarningV2('secure-dsql:untagged-private-path',
+      Annotations.of(this).addWarningV2(WARNING_IDS.untaggedPrivatePath,
         `${untagged.join(', ')} ${untagged.length === 1 ? 'is' : 'are'} not defined in this app, so the library cannot tag `
         + `${untagged.length === 1 ? 'it' : 'them'} ${PRIVATE_PATH_TAG_KEY}=<service name>: a DsqlPrivatePathGuardrail does not stop changes `
         + 'to their rules or network ACL association. Tag them yourself with that key and the endpoint\'s serviceName, or use resources defined in the app.');
@@ -327,7 +328,7 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
             'Create the VPC with enableDnsHostnames: true and enableDnsSupport: true, or set privateDnsEnabled: false and publish the host names yourself.');
         }
         if (!privateDns) {
-          Annotations.of(this).addWarningV2('secure-dsql:private-dns-off',
+          Annotations.of(this).addWarningV2(WARNING_IDS.privateDnsOff,
             'privateDnsEnabled is false: the cluster host names do not resolve to this endpoint. Clients need a DNS record for '
             + 'hostNameFor(cluster) that points at the endpoint, because the token is signed for that host name.');
         }
@@ -455,10 +456,10 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
     if (!this.subnetSelection(props)) return; // the default never selects public subnets
     const publicOnes = publicSubnetsAmong(props.vpc, subnets);
     if (publicOnes.length === 0) return;
-    Annotations.of(this).addWarningV2('secure-dsql:endpoint-public-subnet',
+    Annotations.of(this).addWarningV2(WARNING_IDS.endpointPublicSubnet,
       `vpcSubnets selects public subnets (${publicOnes.map((s) => s.node.path).join(', ')}): the endpoint's interfaces share them with `
       + 'internet-facing resources, and its security group and network ACL are then all that separates it from them. Select private or '
-      + 'isolated subnets (the default), or acknowledge: Annotations.of(endpoint).acknowledgeWarning(\'secure-dsql:endpoint-public-subnet\', reason).');
+      + `isolated subnets (the default), or acknowledge: Annotations.of(endpoint).acknowledgeWarning('${WARNING_IDS.endpointPublicSubnet}', reason).`);
   }
 
   private validateManagementActions(actions: string[]): void {

@@ -10,6 +10,7 @@ import { PRIVATE_PATH_SUBNET_TAG_VALUE, PRIVATE_PATH_TAG_KEY, tagPrivatePath } f
 import { PropRule, checkPropShape, listRule } from './private/prop-shape';
 import { managedPolicyQuotaProblems } from './private/quota';
 import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
+import { WARNING_IDS } from './private/warnings';
 
 
 /** The connect-path actions on a cluster's resource policy. */
@@ -425,11 +426,11 @@ export class DsqlPrivatePathGuardrail extends PrivatePathPolicyBase {
    */
   private warnUnguardedPeers(clusters: readonly IDsqlCluster[]): void {
     for (const { cluster, peer } of unguardedPeers(clusters)) {
-      Annotations.of(this).addWarningV2('secure-dsql:unguarded-peer',
+      Annotations.of(this).addWarningV2(WARNING_IDS.unguardedPeer,
         `clusters: ${cluster.node.path} is guarded, but its multi-Region peer ${peer.node.path}, which holds the same data, is guarded by no `
         + 'DsqlPrivatePathGuardrail of the app: its resource policy and endpoints stay open to the changes denied here. Guard the peer too '
         + '(a DsqlPrivatePathGuardrail in its stack, with the same adminPrincipalArns), or acknowledge: '
-        + 'Annotations.of(guardrail).acknowledgeWarning(\'secure-dsql:unguarded-peer\', reason).');
+        + `Annotations.of(guardrail).acknowledgeWarning('${WARNING_IDS.unguardedPeer}', reason).`);
     }
   }
 }

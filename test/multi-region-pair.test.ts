@@ -215,9 +215,9 @@ describe('validation', () => {
 
   test.each([
     [['us-east-1', 'us-east-2'], 'us-east-1', /witnessRegion with clusters in us-east-1 and us-east-2 is the Region of a peered cluster \(us-east-1\)/],
-    [['us-east-1', 'eu-west-1'], 'us-west-2', /spans Region sets \(us-east-1 is in Americas; eu-west-1 in Europe; us-west-2 in Americas\)/],
+    [['us-east-1', 'eu-west-1'], 'us-west-2', /spans Region sets \(us-east-1 \(first cluster\) in Americas; eu-west-1 \(second cluster\) in Europe; us-west-2 \(witness\) in Americas\)/],
     [['eu-west-1', 'eu-west-2'], 'us-west-2', /spans Region sets/],
-    [['us-east-1', 'us-east-2'], 'sa-east-1', /names sa-east-1, which is in no documented Region set for multi-Region clusters/],
+    [['us-east-1', 'us-east-2'], 'sa-east-1', /names sa-east-1 \(witness\), which is in no documented Region set for multi-Region clusters/],
     [['us-east-1', 'us-east-2'], 'mars-1', /witnessRegion is not an AWS Region name \(got "mars-1"\)/],
   ] as Array<[[string, string], string, RegExp]>)('refuses clusters in %p with witness %s', (regions, witnessRegion, message) => {
     expect(() => build({ witnessRegion }, regions)).toThrow(message);

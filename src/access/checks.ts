@@ -12,6 +12,7 @@ import { Str, globMatch, hasParam, keyOf, literal, show } from './values';
 import { mergeCidrs } from '../private/cidr';
 import { formatFailure } from '../private/errors';
 import { clientCidrProblem } from '../private/security-group-rules';
+import { WARNING_IDS } from '../private/warnings';
 
 export interface Finding {
   readonly level: 'error' | 'warning';
@@ -26,9 +27,9 @@ export interface Finding {
 
 /** Warning ids, to acknowledge with `Annotations.of(scope).acknowledgeWarning(id)`. */
 export const WARNINGS = {
-  clientCannotConnect: 'secure-dsql:client-cannot-connect',
-  rootPrincipalArn: 'secure-dsql:root-principal-arn',
-  deployTimeNetworkValue: 'secure-dsql:deploy-time-network-allow-list',
+  clientCannotConnect: WARNING_IDS.clientCannotConnect,
+  rootPrincipalArn: WARNING_IDS.rootPrincipalArn,
+  deployTimeNetworkValue: WARNING_IDS.deployTimeNetworkValue,
 } as const;
 
 /**

@@ -9,6 +9,7 @@ import {
   concrete, requireNonEmpty, requireUnique, validateCidrs, validatePattern,
 } from './validation';
 import type { DsqlConnectConditions } from '../connect-conditions';
+import { WARNING_IDS } from './warnings';
 
 /**
  * The one renderer and validator of `DsqlConnectConditions` (docs/ARCHITECTURE.md, "The conditions model").
@@ -75,7 +76,7 @@ function validateSourceIps(scope: IConstruct, prop: string, sourceIps: string[])
   requireUnique(scope, `${prop}.sourceIps`, sourceIps);
   const privateBlocks = concrete(sourceIps).filter(isPrivateCidr);
   if (privateBlocks.length > 0) {
-    Annotations.of(scope).addWarningV2('secure-dsql:private-source-ip',
+    Annotations.of(scope).addWarningV2(WARNING_IDS.privateSourceIp,
       `${prop}.sourceIps lists private blocks (${privateBlocks.join(', ')}), which never match: aws:SourceIp only carries `
       + 'the public address of a request over the internet. To trust a network inside AWS, use sourceVpcIds or sourceVpcEndpointIds.');
   }
@@ -102,7 +103,7 @@ function validateVpcSourceIps(scope: IConstruct, prop: string, vpcSourceIps: str
   requireUnique(scope, `${prop}.vpcSourceIps`, vpcSourceIps);
   const publicBlocks = concrete(vpcSourceIps).filter((cidr) => !isPrivateCidr(cidr));
   if (publicBlocks.length > 0) {
-    Annotations.of(scope).addWarningV2('secure-dsql:public-vpc-source-ip',
+    Annotations.of(scope).addWarningV2(WARNING_IDS.publicVpcSourceIp,
       `${prop}.vpcSourceIps lists blocks outside the private ranges (${publicBlocks.join(', ')}): aws:VpcSourceIp carries the client's `
       + 'address inside the VPC, which is private unless the VPC uses public address space. Check that these are your VPC\'s blocks.');
   }

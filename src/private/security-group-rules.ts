@@ -5,6 +5,7 @@ import { cidrProblem, isAnyAddress, isPrivateCidr, parseCidr } from './cidr';
 import { fail, failureMessage } from './errors';
 import { QUOTAS } from './quota';
 import { validationMemo } from './validation-memo';
+import { WARNING_IDS } from './warnings';
 
 /**
  * Pure inspection of security-group rules for the private path: which client blocks are acceptable, and
@@ -77,16 +78,16 @@ export function peerPrefixList(client: ec2.IConnectable): string | undefined {
 export function checkPeer(scope: IConstruct, prop: string, client: ec2.IConnectable): void {
   const prefixList = peerPrefixList(client);
   if (prefixList !== undefined) {
-    Annotations.of(scope).addWarningV2('secure-dsql:prefix-list-client',
+    Annotations.of(scope).addWarningV2(WARNING_IDS.prefixListClient,
       `${prop}: prefix list ${Token.isUnresolved(prefixList) ? '(a token)' : prefixList} admits whatever blocks it holds, which cannot be `
       + 'checked at synth and may change after deployment (any address, public ones included). Make sure it holds private client ranges '
-      + 'only and who may change it, then acknowledge: Annotations.of(endpoint).acknowledgeWarning(\'secure-dsql:prefix-list-client\', reason).');
+      + `only and who may change it, then acknowledge: Annotations.of(endpoint).acknowledgeWarning('${WARNING_IDS.prefixListClient}', reason).`);
     return;
   }
   const cidr = peerCidr(client);
   if (cidr === undefined) return;
   if (Token.isUnresolved(cidr)) {
-    Annotations.of(scope).addWarningV2('secure-dsql:token-client-cidr',
+    Annotations.of(scope).addWarningV2(WARNING_IDS.tokenClientCidr,
       `${prop}: a CIDR block given as a token cannot be checked at synth; make sure it is a private range.`);
     return;
   }

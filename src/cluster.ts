@@ -16,16 +16,17 @@ import type { DsqlConnectConditions } from './connect-conditions';
 import { DsqlDatabaseRole } from './database-role';
 import type { DsqlDatabaseRoleOptions, IDsqlDatabaseRole } from './database-role-ref';
 import type { DsqlPrivateLinkEndpointOptions, IDsqlPrivateLinkEndpoint } from './endpoint-ref';
-import { isDsqlHostName } from './handlers/database-role/trust';
 import { PrincipalAllowList } from './private/allow-list';
-import { DB_CONNECT, DB_CONNECT_ADMIN, mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions } from './private/conditions';
+import { mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions } from './private/conditions';
 import { DsqlValidationError, fail, failureMessage, formatFailure, validateAll } from './private/errors';
+import { DB_CONNECT, DB_CONNECT_ADMIN } from './private/facts/actions';
+import { CLUSTER_ARN, CLUSTER_ID, REGION, SERVICE_NAME, isDsqlHostName } from './private/facts/patterns';
+import { RegionMember, describeSets as describeMultiRegionSets, multiRegionSetOf, regionSetProblem } from './private/facts/regions';
 import { privateHostName, publicHostName } from './private/host-names';
 import { OCC_CONFLICT_RATE_EXPRESSION, clusterMetricProps, connectCallsMetricProps, connectionsMetricProps } from './private/metrics';
-import { RegionMember, describeSets as describeMultiRegionSets, multiRegionSetOf, regionSetProblem } from './private/multi-region-sets';
 import { PropRule, checkPropShape, listRule } from './private/prop-shape';
 import { QUOTAS, fitsQuota, lengthOverQuota } from './private/quota';
-import { CLUSTER_ARN, CLUSTER_ID, REGION, SERVICE_NAME, requireNonEmpty } from './private/validation';
+import { requireNonEmpty } from './private/validation';
 import { WARNING_IDS } from './private/warnings';
 import { DsqlPrivateLinkEndpoint } from './private-link-endpoint';
 import { VpcEndpointServiceNameLookup } from './service-name-lookup';
@@ -37,7 +38,7 @@ export interface DsqlMultiRegionOptions {
   /**
    * The witness Region: a third Region that holds the transaction log of the peered pair.
    * Must be a Region other than the cluster's own and its peer's, in the same Region set as both: one of the
-   * sets Aurora DSQL documents for multi-Region clusters, kept in one list (`src/private/multi-region-sets.ts`,
+   * sets Aurora DSQL documents for multi-Region clusters, kept in one list (`src/private/facts/regions.ts`,
    * shown in the README, "Multi-Region pair", and in the error message when the Regions do not fit).
    */
   readonly witnessRegion: string;
@@ -594,7 +595,7 @@ export class SecureDsqlCluster extends DsqlClusterBase {
 
   /**
    * What can be known about multi-Region peering at synth: the witness and peer Regions (a valid Region, not
-   * the cluster's own, all three in one of the Region sets AWS supports, src/private/multi-region-sets.ts), one
+   * the cluster's own, all three in one of the Region sets AWS supports, src/private/facts/regions.ts), one
    * peer only, in the same account and partition. In an environment-agnostic stack the checks that need the
    * stack's Region or account are skipped, and a warning says so.
    */

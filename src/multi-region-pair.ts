@@ -8,10 +8,10 @@ import { SecureDsqlCluster } from './cluster';
 import type { DsqlConnectConditions } from './connect-conditions';
 import { MultiRegionPeering } from './multi-region-peering';
 import { fail, failureMessage, throwProblems } from './private/errors';
-import { regionTripletProblem } from './private/multi-region-sets';
+import { REGION } from './private/facts/patterns';
+import { regionTripletProblem } from './private/facts/regions';
 import { registerPeers } from './private/pairs';
 import { PropRule, checkPropShape } from './private/prop-shape';
-import { REGION } from './private/validation';
 import { regionOfNetworkId } from './private/vpc-endpoints';
 
 /** The conditions that name resources of one Region (VPCs, VPC endpoints). */

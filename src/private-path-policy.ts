@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import type { IDsqlCluster } from './cluster-ref';
 import { fail, validateAll } from './private/errors';
+import { CLUSTER_POLICY_WRITE_ACTIONS, PEERING_WRITE_ACTIONS, STREAM_WRITE_ACTIONS } from './private/facts/actions';
 import { acknowledgeNagRules } from './private/nag';
 import { registerGuarded, unguardedPeers } from './private/pairs';
 import { PRIVATE_PATH_SUBNET_TAG_VALUE, PRIVATE_PATH_TAG_KEY, tagPrivatePath } from './private/private-path-tag';
@@ -14,7 +15,7 @@ import { WARNING_IDS } from './private/warnings';
 
 
 /** The connect-path actions on a cluster's resource policy. */
-const CLUSTER_POLICY_WRITE = ['dsql:PutClusterPolicy', 'dsql:DeleteClusterPolicy'];
+const CLUSTER_POLICY_WRITE = [...CLUSTER_POLICY_WRITE_ACTIONS];
 
 /**
  * Actions that peer a cluster with another one, move its witness, or update it (peers present one logical
@@ -26,17 +27,16 @@ const CLUSTER_POLICY_WRITE = ['dsql:PutClusterPolicy', 'dsql:DeleteClusterPolicy
  * naming it as a peer; `dsql:RemovePeerCluster` is listed on `arn:aws:dsql:*:<account>:cluster/*`, so it is
  * denied on the guarded ARNs whichever side of the pair the request names.
  */
-const MULTI_REGION_WRITE = ['dsql:UpdateCluster', 'dsql:PutMultiRegionProperties', 'dsql:AddPeerCluster',
-  'dsql:PutWitnessRegion', 'dsql:RemovePeerCluster'];
+const MULTI_REGION_WRITE = ['dsql:UpdateCluster', ...PEERING_WRITE_ACTIONS];
 
 /**
  * Change data capture: a stream sends every committed change of the cluster to a Kinesis data stream, a copy
- * of the data outside the cluster's resource policy and private path. The Service Authorization Reference for
- * Aurora DSQL maps the CreateStream and DeleteStream operations to `dsql:CreateStream` and `dsql:DeleteStream`
- * (Write); it lists no UpdateStream operation. A stream's ARN is the cluster's ARN with `/stream/<id>`
- * (Aurora DSQL API Reference, GetStream), so the Deny names both the clusters and their streams.
+ * of the data outside the cluster's resource policy and private path. The stream writes are the fact base's
+ * one list (`STREAM_WRITE_ACTIONS`: `dsql:CreateStream` and `dsql:DeleteStream` in the Service Authorization
+ * Reference's operation table, and `dsql:UpdateStream`). A stream's ARN is the cluster's ARN with
+ * `/stream/<id>` (Aurora DSQL API Reference, GetStream), so the Deny names both the clusters and their streams.
  */
-const STREAM_WRITE = ['dsql:CreateStream', 'dsql:DeleteStream'];
+const STREAM_WRITE = [...STREAM_WRITE_ACTIONS];
 
 /**
  * The network-layer actions on the endpoint's security group and network ACL. In the Service Authorization

@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { DsqlConnectConditions, DsqlMultiRegionOptions, SecureDsqlCluster } from '../src';
 import { ENV, ResolvedTemplate } from './support/iam-eval';
-import { regionTripletProblem } from '../src/private/multi-region-sets';
+import { regionTripletProblem } from '../src/private/facts/regions';
 
 function withConditions(c: DsqlConnectConditions): () => void {
   return () => new SecureDsqlCluster(new Stack(new App(), 'Stack', { env: ENV }), 'Db', { connectConditions: c });

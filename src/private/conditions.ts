@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { isPrivateCidr, mergeCidrs } from './cidr';
 import { fail, validateAll } from './errors';
+import { CONNECT_ACTIONS } from './facts/actions';
 import { PropRule, checkPropShape, listRule } from './prop-shape';
 import {
   IAM_PRINCIPAL_ARN, ORG_ID, ORG_PATH, VPC_ENDPOINT_ID, VPC_ID,
@@ -15,11 +16,6 @@ import { WARNING_IDS } from './warnings';
  * The one renderer and validator of `DsqlConnectConditions` (docs/ARCHITECTURE.md, "The conditions model").
  * Internal: not exported from the package.
  */
-
-/** The connect actions of Aurora DSQL. */
-export const DB_CONNECT = 'dsql:DbConnect';
-export const DB_CONNECT_ADMIN = 'dsql:DbConnectAdmin';
-export const CONNECT_ACTIONS = [DB_CONNECT, DB_CONNECT_ADMIN];
 
 /** How the Deny statements are rendered for one kind of policy. */
 export interface RenderOptions {
@@ -132,7 +128,7 @@ function validateCombination(scope: IConstruct, prop: string, c: DsqlConnectCond
  * - principals: `ArnNotLike: { aws:PrincipalArn: [...] }`.
  */
 export function renderConnectConditions(c: DsqlConnectConditions, options: RenderOptions): iam.PolicyStatement[] {
-  const actions = options.actions ?? CONNECT_ACTIONS;
+  const actions = options.actions ?? [...CONNECT_ACTIONS];
   const sid = (name: string) => `${options.sidPrefix ?? ''}${name}`;
   const base = (name: string, conditions: Record<string, Record<string, unknown>>) => new iam.PolicyStatement({
     sid: sid(name),

@@ -22,7 +22,7 @@ export const BACKUP_OPT_IN_WARNING = WARNING_IDS.backupOptIn;
 /** The shape of the props (src/private/prop-shape.ts): what a JavaScript or jsii caller may get wrong. */
 const BACKUP_PLAN_SHAPE: PropRule[] = [
   { path: 'cluster', kind: 'object', required: true, fix: 'Give the cluster to protect, or use cluster.addBackupPlan(id, options).' },
-  listRule('rules', 'Give rules as a list of backup.BackupPlanRule, or leave it out for a daily backup kept 35 days.'),
+  listRule('rules', 'Give rules as a list of backup.BackupPlanRule, or leave it out for a daily backup kept 35 days.', false, 'object'),
   { path: 'allowRestores', kind: 'boolean', fix: 'Give true or false, or leave it out.' },
 ];
 

@@ -63,7 +63,7 @@ const CLUSTER_SHAPE: PropRule[] = [
   { path: 'connectConditions', kind: 'object', fix: 'Give connectConditions as an object, e.g. { blockPublicAccess: true }.' },
   { path: 'multiRegion', kind: 'object', fix: 'Give multiRegion as { witnessRegion: "us-west-2" }, or leave it out.' },
   { path: 'multiRegion.witnessRegion', kind: 'string', required: true, fix: 'Give the witness Region, e.g. multiRegion: { witnessRegion: "us-west-2" }.' },
-  listRule('multiRegion.peerClusterArns', 'Give the peer as a list of one ARN, e.g. peerClusterArns: [peerArn].'),
+  listRule('multiRegion.peerClusterArns', 'Give the peer as a list of one ARN, e.g. peerClusterArns: [peerArn].', false, 'string'),
 ];
 
 /** The shape of DsqlClusterAttributes. */

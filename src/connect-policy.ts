@@ -118,13 +118,13 @@ interface StatementUnit {
 
 /** The shape of the props (src/private/prop-shape.ts): what a JavaScript or jsii caller may get wrong. */
 const CONNECT_POLICY_SHAPE: PropRule[] = [
-  listRule('clusters', 'List the clusters the identities may connect to, e.g. clusters: [cluster].', true),
+  listRule('clusters', 'List the clusters the identities may connect to, e.g. clusters: [cluster].', true, 'object'),
   { path: 'connect', kind: 'boolean', fix: 'Give true or false, or leave it out (true).' },
   { path: 'connectAdmin', kind: 'boolean', fix: 'Give true or false, or leave it out (false).' },
   { path: 'conditions', kind: 'object', fix: 'Give conditions as an object, e.g. { sourceVpcIds: [vpc.vpcId] }.' },
-  listRule('roles', 'Give roles as a list, e.g. roles: [role], or use attachToRole(role).'),
-  listRule('users', 'Give users as a list, e.g. users: [user], or use attachToUser(user).'),
-  listRule('groups', 'Give groups as a list, e.g. groups: [group], or use attachToGroup(group).'),
+  listRule('roles', 'Give roles as a list, e.g. roles: [role], or use attachToRole(role).', false, 'object'),
+  listRule('users', 'Give users as a list, e.g. users: [user], or use attachToUser(user).', false, 'object'),
+  listRule('groups', 'Give groups as a list, e.g. groups: [group], or use attachToGroup(group).', false, 'object'),
   { path: 'managedPolicyName', kind: 'string', fix: 'Give the name as a string, or leave it out.' },
   { path: 'description', kind: 'string', fix: 'Give the description as a string, or leave it out.' },
   { path: 'attachedPoliciesQuota', kind: 'number', fix: 'Give a number from 10 to 20, or leave it out.' },

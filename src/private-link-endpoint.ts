@@ -14,7 +14,7 @@ import { privateHostName } from './private/host-names';
 import { NaclPlan, planNaclRules, quotaCount } from './private/nacl';
 import { markLibraryOwner } from './private/owner-marker';
 import { PRIVATE_PATH_SUBNET_TAG_VALUE, PRIVATE_PATH_TAG_KEY, tagPrivatePath, tagPrivatePathResources } from './private/private-path-tag';
-import { PropRule, checkPropShape, listRule } from './private/prop-shape';
+import { PropRule, checkArgument, checkPropShape, listRule } from './private/prop-shape';
 import { QUOTAS, lengthOverQuota } from './private/quota';
 import { checkClientCidr, checkPeer, securityGroupProblems } from './private/security-group-rules';
 import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
@@ -32,14 +32,14 @@ const ENDPOINT_SHAPE: PropRule[] = [
   { path: 'cluster', kind: 'object', required: true, fix: 'Give the cluster the endpoint serves, or use cluster.addPrivateLinkEndpoint(id, { vpc }).' },
   { path: 'vpcSubnets', kind: 'object', fix: 'Give a subnet selection such as { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }.' },
   { path: 'subnets', kind: 'object', fix: 'Give a subnet selection such as { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }.' },
-  listRule('allowedClients', 'Give allowedClients as a list, e.g. allowedClients: [fn].'),
-  listRule('allowedPrincipalArns', 'Give allowedPrincipalArns as a list of ARNs, e.g. ["arn:aws:iam::123456789012:role/app"].'),
+  listRule('allowedClients', 'Give allowedClients as a list, e.g. allowedClients: [fn].', false, 'object'),
+  listRule('allowedPrincipalArns', 'Give allowedPrincipalArns as a list of ARNs, e.g. ["arn:aws:iam::123456789012:role/app"].', false, 'string'),
   { path: 'networkAcl', kind: 'object', fix: 'Give networkAcl as { allowedCidrs: ["10.0.0.0/16"] }, or leave it out.' },
-  listRule('networkAcl.allowedCidrs', 'Give the client networks as a list, e.g. networkAcl: { allowedCidrs: ["10.0.0.0/16"] }, or leave networkAcl out.', true),
+  listRule('networkAcl.allowedCidrs', 'Give the client networks as a list, e.g. networkAcl: { allowedCidrs: ["10.0.0.0/16"] }, or leave networkAcl out.', true, 'string'),
   { path: 'networkAcl.maxRulesPerDirection', kind: 'number', fix: 'Give a number from 1 to 40, or leave it out for 20.' },
   { path: 'privateDnsEnabled', kind: 'boolean', fix: 'Give true or false.' },
   { path: 'managementEndpoint', kind: 'boolean', fix: 'Give true or false.' },
-  listRule('managementActions', 'Give managementActions as a list, e.g. ["dsql:GetCluster"].'),
+  listRule('managementActions', 'Give managementActions as a list, e.g. ["dsql:GetCluster"].', false, 'string'),
   { path: 'securityGroup', kind: 'object', fix: 'Give an ec2.ISecurityGroup, or leave it out for a new one.' },
 ];
 
@@ -210,6 +210,7 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
    * concrete `vpcEndpointServiceName`, or give each cluster its own endpoint.
    */
   public addCluster(cluster: IDsqlCluster): void {
+    checkArgument(this, 'addCluster(cluster)', cluster, 'object', 'Give a cluster of this endpoint\'s service name.');
     if (this.clusters.some((c) => c === cluster || c.clusterArn === cluster.clusterArn)) return;
     const prop = 'addCluster(cluster)';
     this.checkClusterRegion(prop, cluster);
@@ -238,6 +239,7 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
    * for this same host name.
    */
   public hostNameFor(cluster: IDsqlCluster): string {
+    checkArgument(this, 'hostNameFor(cluster)', cluster, 'object', 'Give a cluster this endpoint serves.');
     const served = this.clusters.find((c) => c === cluster || c.clusterArn === cluster.clusterArn);
     if (!served) {
       fail(this, 'hostNameFor(cluster)', cluster.node.path, 'is not served by this endpoint',
@@ -268,6 +270,7 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
    * which must be a private range (`0.0.0.0/0` and `::/0` are refused).
    */
   public allowFrom(client: ec2.IConnectable, description?: string): void {
+    checkArgument(this, 'allowFrom(client)', client, 'object', 'Give a client such as a Lambda function, a security group or ec2.Peer.ipv4("10.0.0.0/16").');
     this.admit('allowFrom(client)', client, description);
   }
 

@@ -131,10 +131,10 @@ export interface DsqlPrivatePathGuardrailProps extends PrivatePathPolicyBaseProp
 
 /** The shape of the props (src/private/prop-shape.ts): what a JavaScript or jsii caller may get wrong. */
 const BASE_SHAPE: PropRule[] = [
-  listRule('clusters', 'List the clusters, e.g. clusters: [cluster].', true),
-  listRule('roles', 'Give roles as a list, e.g. roles: [role], or use attachToRole(role).'),
-  listRule('users', 'Give users as a list, e.g. users: [user], or use attachToUser(user).'),
-  listRule('groups', 'Give groups as a list, e.g. groups: [group], or use attachToGroup(group).'),
+  listRule('clusters', 'List the clusters, e.g. clusters: [cluster].', true, 'object'),
+  listRule('roles', 'Give roles as a list, e.g. roles: [role], or use attachToRole(role).', false, 'object'),
+  listRule('users', 'Give users as a list, e.g. users: [user], or use attachToUser(user).', false, 'object'),
+  listRule('groups', 'Give groups as a list, e.g. groups: [group], or use attachToGroup(group).', false, 'object'),
   { path: 'managedPolicyName', kind: 'string', fix: 'Give the name as a string, or leave it out.' },
 ];
 
@@ -251,7 +251,7 @@ export class DsqlPrivatePathAdminPolicy extends PrivatePathPolicyBase {
 
   constructor(scope: Construct, id: string, props: DsqlPrivatePathAdminPolicyProps) {
     super(scope, id, props, 'Manage the private path (interface VPC endpoints and resource policy) of Aurora DSQL clusters',
-      [listRule('vpcs', 'Give vpcs as a list, e.g. vpcs: [vpc], or leave it out.')]);
+      [listRule('vpcs', 'Give vpcs as a list, e.g. vpcs: [vpc], or leave it out.', false, 'object')]);
     const names = unique(validateClusters(this, props.clusters));
     requireNonEmpty(this, 'vpcs', props.vpcs, 'Leave vpcs out to allow every VPC of the account and Region, or list the VPCs.');
     const stack = Stack.of(this);
@@ -370,7 +370,7 @@ export class DsqlPrivatePathGuardrail extends PrivatePathPolicyBase {
   constructor(scope: Construct, id: string, props: DsqlPrivatePathGuardrailProps) {
     super(scope, id, props, 'Deny changes to the private path of Aurora DSQL clusters to everyone but its admins', [
       listRule('adminPrincipalArns', 'List the principals that may still manage the private path, including the deployment role, '
-        + 'e.g. adminPrincipalArns: ["arn:aws:iam::123456789012:role/network-admin"].', true),
+        + 'e.g. adminPrincipalArns: ["arn:aws:iam::123456789012:role/network-admin"].', true, 'string'),
     ]);
     let names: string[] = [];
     validateAll(this, [

@@ -92,6 +92,30 @@ describe('a JavaScript caller gets a validation error, not a TypeError', () => {
   });
 });
 
+describe('elements of lists, nested entries and method arguments', () => {
+  test('an element of the wrong kind is named by its index', () => {
+    const { stack, vpc, cluster } = setup();
+    const e = errorOf(() => cluster.addPrivateLinkEndpoint('P', js({ vpc, allowedPrincipalArns: ['arn:aws:iam::123456789012:role/app', 42] })));
+    expect(e.message).toMatch(/allowedPrincipalArns\[1\] must be a string, not a number \(got 42\)/);
+    const e2 = errorOf(() => new SecureDsqlCluster(stack, 'Db', js({ connectConditions: { sourceVpcIds: [undefined] } })));
+    expect(e2.message).toMatch(/connectConditions\.sourceVpcIds\[0\] must be a string/);
+  });
+
+  test('a schemaPrivileges entry without its schema', () => {
+    const { stack, cluster } = setup();
+    const e = errorOf(() => new DsqlDatabaseRole(stack, 'Role', js({ cluster, roleName: 'app_reader', schemaPrivileges: [{ tables: ['SELECT'] }] })));
+    expect(e.message).toMatch(/schemaPrivileges\[0\]\.schema is required but missing/);
+  });
+
+  test('method arguments: addCluster, allowFrom and hostNameFor without their argument', () => {
+    const { vpc, cluster } = setup();
+    const ep = cluster.addPrivateLinkEndpoint('P', { vpc }) as DsqlPrivateLinkEndpoint;
+    expect(errorOf(() => ep.addCluster(js(undefined))).message).toMatch(/Stack\/Imported\/P: addCluster\(cluster\) is required but missing/);
+    expect(errorOf(() => ep.allowFrom(js(undefined))).message).toMatch(/allowFrom\(client\) is required but missing/);
+    expect(errorOf(() => ep.hostNameFor(js(undefined))).message).toMatch(/hostNameFor\(cluster\) is required but missing/);
+  });
+});
+
 describe('every problem of a construct at once', () => {
   test('endpoint: bad principal, managementActions without managementEndpoint and a public ACL block, in one error', () => {
     const { vpc, cluster } = setup();

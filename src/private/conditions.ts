@@ -58,7 +58,7 @@ const CONDITION_LISTS = ['sourceIps', 'sourceVpcIds', 'sourceVpcEndpointIds', 'p
 
 /** The shape of DsqlConnectConditions (src/private/prop-shape.ts). */
 const CONDITIONS_SHAPE: PropRule[] = [
-  ...CONDITION_LISTS.map((list) => listRule(list, `Give ${list} as a list of strings, e.g. ${list}: [value].`)),
+  ...CONDITION_LISTS.map((list) => listRule(list, `Give ${list} as a list of strings, e.g. ${list}: [value].`, false, 'string')),
   { path: 'blockPublicAccess', kind: 'boolean', fix: 'Give blockPublicAccess as true or false.' },
 ];
 

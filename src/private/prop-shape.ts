@@ -18,6 +18,8 @@ export interface PropRule {
   readonly kind: PropKind;
   /** A missing value is a problem. @default false */
   readonly required?: boolean;
+  /** For a list: what each element must be. @default - elements are not checked */
+  readonly items?: PropKind;
   /** What to give instead. */
   readonly fix: string;
 }
@@ -29,6 +31,11 @@ function kindOf(value: unknown): PropKind | 'null' | 'other' {
   if (t === 'object' || t === 'function') return 'object';
   if (t === 'string' || t === 'boolean' || t === 'number') return t;
   return 'other';
+}
+
+function describeKind(kind: ReturnType<typeof kindOf>, value: unknown): string {
+  if (kind === 'null') return 'null';
+  return kind === 'other' ? typeof value : ARTICLE[kind];
 }
 
 const ARTICLE: Record<PropKind, string> = {
@@ -58,7 +65,16 @@ export function propShapeProblems(scope: IConstruct, props: unknown, rules: read
     }
     const kind = kindOf(value);
     if (kind !== rule.kind) {
-      problems.push(failureMessage(scope, prop, value, `must be ${ARTICLE[rule.kind]}, not ${kind === 'other' ? typeof value : ARTICLE[kind as PropKind]}`, rule.fix));
+      problems.push(failureMessage(scope, prop, value, `must be ${ARTICLE[rule.kind]}, not ${describeKind(kind, value)}`, rule.fix));
+      continue;
+    }
+    if (rule.kind === 'list' && rule.items) {
+      (value as unknown[]).forEach((item, i) => {
+        const itemKind = kindOf(item);
+        if (itemKind !== rule.items) {
+          problems.push(failureMessage(scope, `${prop}[${i}]`, item, `must be ${ARTICLE[rule.items!]}, not ${describeKind(itemKind, item)}`, rule.fix));
+        }
+      });
     }
   }
   return problems;
@@ -77,7 +93,15 @@ export function checkPropShape(scope: IConstruct, props: unknown, rules: readonl
   throwProblems(scope, propShapeProblems(scope, props, rules, prefix));
 }
 
-/** Rules for a list of `IConstruct`s / ARNs and such: a list, optional. */
-export function listRule(path: string, fix: string, required = false): PropRule {
-  return { path, kind: 'list', required, fix };
+/**
+ * Check one argument of a method (`addCluster(cluster)`, `allowFrom(client)`): present and of its kind. `name` is
+ * how messages name it, e.g. `addCluster(cluster)`.
+ */
+export function checkArgument(scope: IConstruct, name: string, value: unknown, kind: PropKind, fix: string): void {
+  throwProblems(scope, propShapeProblems(scope, { [name]: value }, [{ path: name, kind, required: true, fix }]));
+}
+
+/** A list prop, optional unless `required`, whose elements are `items` when given. */
+export function listRule(path: string, fix: string, required = false, items?: PropKind): PropRule {
+  return { path, kind: 'list', required, fix, items };
 }

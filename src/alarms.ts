@@ -6,6 +6,7 @@ import type { DsqlRecommendedAlarmsOptions, IDsqlRecommendedAlarms } from './ala
 import type { IDsqlCluster } from './cluster-ref';
 import { fail } from './private/errors';
 import { DEFAULT_CONNECTION_QUOTA, DEFAULT_STORAGE_QUOTA_BYTES } from './private/metrics';
+import { PropRule, checkPropShape } from './private/prop-shape';
 
 /**
  * Properties of DsqlRecommendedAlarms.
@@ -14,6 +15,11 @@ export interface DsqlRecommendedAlarmsProps extends DsqlRecommendedAlarmsOptions
   /** The cluster the alarms watch. */
   readonly cluster: IDsqlCluster;
 }
+
+/** The shape of the props (src/private/prop-shape.ts): what a JavaScript or jsii caller may get wrong. */
+const ALARMS_SHAPE: PropRule[] = [
+  { path: 'cluster', kind: 'object', required: true, fix: 'Give the cluster to watch, or use cluster.addRecommendedAlarms(options).' },
+];
 
 /**
  * The recommended CloudWatch alarms of an Aurora DSQL cluster: storage near the storage quota, active
@@ -31,6 +37,7 @@ export class DsqlRecommendedAlarms extends Construct implements IDsqlRecommended
 
   constructor(scope: Construct, id: string, props: DsqlRecommendedAlarmsProps) {
     super(scope, id);
+    checkPropShape(this, props, ALARMS_SHAPE);
     const cluster = props.cluster;
     const what = `Aurora DSQL cluster ${cluster.node.path}`;
 

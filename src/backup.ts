@@ -5,6 +5,8 @@ import type { DsqlBackupPlanOptions, IDsqlBackupPlan } from './backup-ref';
 import type { IDsqlCluster } from './cluster-ref';
 import { fail } from './private/errors';
 import { acknowledgeNagRules } from './private/nag';
+import { PropRule, checkPropShape, listRule } from './private/prop-shape';
+import { WARNING_IDS } from './private/warnings';
 
 /**
  * Properties of DsqlBackupPlan.
@@ -15,7 +17,14 @@ export interface DsqlBackupPlanProps extends DsqlBackupPlanOptions {
 }
 
 /** The id of the warning that the account's Region opt-in to Aurora DSQL in AWS Backup is required. */
-export const BACKUP_OPT_IN_WARNING = 'secure-dsql:backup-opt-in';
+export const BACKUP_OPT_IN_WARNING = WARNING_IDS.backupOptIn;
+
+/** The shape of the props (src/private/prop-shape.ts): what a JavaScript or jsii caller may get wrong. */
+const BACKUP_PLAN_SHAPE: PropRule[] = [
+  { path: 'cluster', kind: 'object', required: true, fix: 'Give the cluster to protect, or use cluster.addBackupPlan(id, options).' },
+  listRule('rules', 'Give rules as a list of backup.BackupPlanRule, or leave it out for a daily backup kept 35 days.', false, 'object'),
+  { path: 'allowRestores', kind: 'boolean', fix: 'Give true or false, or leave it out.' },
+];
 
 /**
  * An Aurora DSQL cluster protected by AWS Backup: the cluster's ARN selected into a given backup plan, or
@@ -32,6 +41,7 @@ export class DsqlBackupPlan extends Construct implements IDsqlBackupPlan {
 
   constructor(scope: Construct, id: string, props: DsqlBackupPlanProps) {
     super(scope, id);
+    checkPropShape(this, props, BACKUP_PLAN_SHAPE);
     const cluster = props.cluster;
     const region = Stack.of(this).region;
     this.sameRegion('cluster', cluster.node.path, cluster.env.region, region);

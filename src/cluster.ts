@@ -18,14 +18,16 @@ import type { DsqlDatabaseRoleOptions, IDsqlDatabaseRole } from './database-role
 import type { DsqlPrivateLinkEndpointOptions, IDsqlPrivateLinkEndpoint } from './endpoint-ref';
 import { PrincipalAllowList } from './private/allow-list';
 import { mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions } from './private/conditions';
-import { DsqlValidationError, fail, failureMessage, formatFailure } from './private/errors';
+import { DsqlValidationError, fail, failureMessage, formatFailure, validateAll } from './private/errors';
 import { DB_CONNECT, DB_CONNECT_ADMIN } from './private/facts/actions';
 import { CLUSTER_ARN, CLUSTER_ID, REGION, SERVICE_NAME, isDsqlHostName } from './private/facts/patterns';
-import { describeSets as describeMultiRegionSets, multiRegionSetOf } from './private/facts/regions';
+import { RegionMember, describeSets as describeMultiRegionSets, multiRegionSetOf, regionSetProblem } from './private/facts/regions';
 import { privateHostName, publicHostName } from './private/host-names';
 import { OCC_CONFLICT_RATE_EXPRESSION, clusterMetricProps, connectCallsMetricProps, connectionsMetricProps } from './private/metrics';
+import { PropRule, checkPropShape, listRule } from './private/prop-shape';
 import { QUOTAS, fitsQuota, lengthOverQuota } from './private/quota';
 import { requireNonEmpty } from './private/validation';
+import { WARNING_IDS } from './private/warnings';
 import { DsqlPrivateLinkEndpoint } from './private-link-endpoint';
 import { VpcEndpointServiceNameLookup } from './service-name-lookup';
 
@@ -35,9 +37,9 @@ import { VpcEndpointServiceNameLookup } from './service-name-lookup';
 export interface DsqlMultiRegionOptions {
   /**
    * The witness Region: a third Region that holds the transaction log of the peered pair.
-   * Must be a Region other than the cluster's own and its peer's, in the same multi-Region set as both
-   * (the sets AWS supports: US us-east-1, us-east-2, us-west-2; Europe eu-west-1, eu-west-2, eu-west-3,
-   * eu-central-1; Asia Pacific ap-northeast-1, ap-northeast-2, ap-northeast-3).
+   * Must be a Region other than the cluster's own and its peer's, in the same Region set as both: one of the
+   * sets Aurora DSQL documents for multi-Region clusters, kept in one list (`src/private/facts/regions.ts`,
+   * shown in the README, "Multi-Region pair", and in the error message when the Regions do not fit).
    */
   readonly witnessRegion: string;
 
@@ -52,6 +54,27 @@ export interface DsqlMultiRegionOptions {
    */
   readonly peerClusterArns?: string[];
 }
+
+/** The shape of the props (src/private/prop-shape.ts): what a JavaScript or jsii caller may get wrong. */
+const CLUSTER_SHAPE: PropRule[] = [
+  { path: 'clusterName', kind: 'string', fix: 'Give the name as a string, or leave it out.' },
+  { path: 'deletionProtection', kind: 'boolean', fix: 'Give true or false, or leave it out (true).' },
+  { path: 'encryptionKey', kind: 'object', fix: 'Give a kms.IKey, or leave it out for an AWS-owned key.' },
+  { path: 'connectConditions', kind: 'object', fix: 'Give connectConditions as an object, e.g. { blockPublicAccess: true }.' },
+  { path: 'multiRegion', kind: 'object', fix: 'Give multiRegion as { witnessRegion: "us-west-2" }, or leave it out.' },
+  { path: 'multiRegion.witnessRegion', kind: 'string', required: true, fix: 'Give the witness Region, e.g. multiRegion: { witnessRegion: "us-west-2" }.' },
+  listRule('multiRegion.peerClusterArns', 'Give the peer as a list of one ARN, e.g. peerClusterArns: [peerArn].', false, 'string'),
+];
+
+/** The shape of DsqlClusterAttributes. */
+const IMPORT_SHAPE: PropRule[] = [
+  { path: 'clusterIdentifier', kind: 'string', required: true, fix: 'Give the cluster identifier shown by `aws dsql list-clusters`.' },
+  { path: 'vpcEndpointServiceName', kind: 'string', fix: 'Give the service name as a string, or leave it out.' },
+  { path: 'clusterEndpoint', kind: 'string', fix: 'Give the host name as a string, or leave it out.' },
+  { path: 'connectConditions', kind: 'object', fix: 'Give connectConditions as an object, or leave it out.' },
+  { path: 'region', kind: 'string', fix: 'Give a Region such as "us-east-1", or leave it out.' },
+  { path: 'account', kind: 'string', fix: 'Give a 12-digit account id, or leave it out.' },
+];
 
 /**
  * Properties of a SecureDsqlCluster.
@@ -343,7 +366,8 @@ class ImportedDsqlCluster extends DsqlClusterBase {
   private serviceName?: string;
 
   constructor(scope: Construct, id: string, attrs: DsqlClusterAttributes) {
-    super(scope, id, { region: attrs.region, account: attrs.account });
+    super(scope, id, { region: attrs?.region, account: attrs?.account });
+    checkPropShape(this, attrs, IMPORT_SHAPE);
     const idValue = attrs.clusterIdentifier;
     if (!Token.isUnresolved(idValue) && !CLUSTER_ID.test(idValue)) {
       fail(this, 'clusterIdentifier', idValue, 'is not an Aurora DSQL cluster identifier (26 lowercase letters and digits)',
@@ -477,19 +501,27 @@ export class SecureDsqlCluster extends DsqlClusterBase {
     super(scope, id);
     const stack = Stack.of(this);
 
+    checkPropShape(this, props, CLUSTER_SHAPE);
     const deletionProtection = props.deletionProtection ?? true;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    if (removalPolicy === RemovalPolicy.DESTROY && deletionProtection) {
-      fail(this, 'removalPolicy', 'DESTROY', 'contradicts deletionProtection (default true): CloudFormation could never delete the cluster',
-        'Set deletionProtection: false together with RemovalPolicy.DESTROY (for throw-away stacks only), or keep RETAIN.');
-    }
-    if (props.clusterName !== undefined && !Token.isUnresolved(props.clusterName)
-      && (props.clusterName.length === 0 || props.clusterName.length > 256)) {
-      fail(this, 'clusterName', props.clusterName, 'must be 1 to 256 characters (it is the Name tag)', 'Shorten the name or leave it out.');
-    }
-    if (props.multiRegion) this.validateMultiRegion(props.multiRegion);
-    if (props.encryptionKey) this.validateKeyEnvironment(props.encryptionKey);
-    if (props.connectConditions) validateConnectConditions(this, 'connectConditions', props.connectConditions);
+    // Every problem of the props at once (each check stops at its own first problem).
+    validateAll(this, [
+      () => {
+        if (removalPolicy === RemovalPolicy.DESTROY && deletionProtection) {
+          fail(this, 'removalPolicy', 'DESTROY', 'contradicts deletionProtection (default true): CloudFormation could never delete the cluster',
+            'Set deletionProtection: false together with RemovalPolicy.DESTROY (for throw-away stacks only), or keep RETAIN.');
+        }
+      },
+      () => {
+        if (props.clusterName !== undefined && !Token.isUnresolved(props.clusterName)
+          && (props.clusterName.length === 0 || props.clusterName.length > 256)) {
+          fail(this, 'clusterName', props.clusterName, 'must be 1 to 256 characters (it is the Name tag)', 'Shorten the name or leave it out.');
+        }
+      },
+      () => props.multiRegion && this.validateMultiRegion(props.multiRegion),
+      () => props.encryptionKey && this.validateKeyEnvironment(props.encryptionKey),
+      () => props.connectConditions && validateConnectConditions(this, 'connectConditions', props.connectConditions),
+    ]);
     this.connectConditions = props.connectConditions;
 
     this.resourcePolicy = new iam.PolicyDocument();
@@ -586,20 +618,15 @@ export class SecureDsqlCluster extends DsqlClusterBase {
       fail(this, 'multiRegion', own, 'is set, but the cluster\'s Region is not one where Aurora DSQL supports multi-Region clusters',
         `${sets}. Deploy the cluster in one of them, or leave multiRegion out for a single-Region cluster.`);
     }
-    // The Region of every member must be in the set of the first known one (the cluster's, else the witness's).
-    const anchor = ownKnown ? { region: own, what: 'the cluster\'s Region' } : witnessKnown ? { region: m.witnessRegion, what: 'the witness Region' } : undefined;
-    const checkSet = (prop: string, value: string, region: string) => {
-      const set = multiRegionSetOf(region);
-      if (!set) {
-        fail(this, prop, value, `is in ${region}, which is not in a Region set where Aurora DSQL supports multi-Region clusters`, `${sets}.`);
-      }
-      const anchorSet = anchor && multiRegionSetOf(anchor.region);
-      if (anchorSet && anchorSet !== set) {
-        fail(this, prop, value, `is in ${region} (${set.name} set), but ${anchor!.what} ${anchor!.region} is in the ${anchorSet.name} set: `
-          + 'the peers and the witness must all be in one Region set', `${sets}.`);
-      }
+    // The known Regions of the cluster, the witness and the peer must be in one set (regionSetProblem, the one
+    // predicate; the cluster's own Region outside every set is refused above).
+    const members: RegionMember[] = ownKnown ? [{ region: own, what: 'the cluster\'s Region' }] : [];
+    const checkSet = (prop: string, value: string, member: RegionMember) => {
+      const found = regionSetProblem([...members, member]);
+      if (found) fail(this, prop, value, found.problem, `${sets}.`);
+      members.push(member);
     };
-    if (witnessKnown) checkSet('multiRegion.witnessRegion', m.witnessRegion, m.witnessRegion);
+    if (witnessKnown) checkSet('multiRegion.witnessRegion', m.witnessRegion, { region: m.witnessRegion, what: 'the witness' });
 
     requireNonEmpty(this, 'multiRegion.peerClusterArns', m.peerClusterArns,
       'Leave peerClusterArns out for the first deployment, or list the peer cluster\'s ARN.');
@@ -632,7 +659,7 @@ export class SecureDsqlCluster extends DsqlClusterBase {
         fail(this, 'multiRegion.peerClusterArns', arn, `is in account ${peerAccount}, but the cluster is in account ${ownAccount}`,
           'Peer clusters of the same account: create the peer in this account, or deploy this cluster in the peer\'s account.');
       }
-      checkSet('multiRegion.peerClusterArns', arn, peerRegion);
+      checkSet('multiRegion.peerClusterArns', arn, { region: peerRegion, what: 'the peer' });
     }
 
     const skipped = [
@@ -640,7 +667,7 @@ export class SecureDsqlCluster extends DsqlClusterBase {
       ...(Token.isUnresolved(ownAccount) && peers.length > 0 ? ['the peer\'s account'] : []),
     ];
     if (skipped.length > 0) {
-      Annotations.of(this).addWarningV2('secure-dsql:multi-region-unchecked',
+      Annotations.of(this).addWarningV2(WARNING_IDS.multiRegionUnchecked,
         'multiRegion is only partly checked at synth, because the stack is environment-agnostic (its Region or account is a token): '
         + `not checked: ${skipped.join('; ')}. ${sets}; the peer must be in the same account and partition. `
         + 'Give the stack an env ({ account, region }) to check them, or the deployment fails on what was not checked.');
@@ -695,7 +722,7 @@ export class SecureDsqlCluster extends DsqlClusterBase {
       },
     }));
     if (!crypto.statementAdded) {
-      Annotations.of(this).addWarningV2('secure-dsql:imported-key-policy',
+      Annotations.of(this).addWarningV2(WARNING_IDS.importedKeyPolicy,
         'encryptionKey is imported, so its key policy cannot be changed here. Allow the service principal dsql.amazonaws.com '
         + 'kms:Decrypt, kms:GenerateDataKey, kms:Encrypt, kms:ReEncryptFrom, kms:ReEncryptTo and kms:DescribeKey for '
         + `aws:SourceArn ${sourceArn} in the key's policy, or the cluster cannot be created.`);

@@ -6,8 +6,9 @@ import type { IDsqlCluster } from './cluster-ref';
 import type { DsqlConnectConditions } from './connect-conditions';
 import { ATTACHED_POLICIES, registerAttachedPolicies } from './private/attached-policies';
 import { mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions } from './private/conditions';
-import { fail } from './private/errors';
+import { fail, validateAll } from './private/errors';
 import { DB_CONNECT, DB_CONNECT_ADMIN } from './private/facts/actions';
+import { PropRule, checkPropShape, listRule } from './private/prop-shape';
 import { QUOTAS, fitsQuota, managedPolicyQuotaProblems, policyLength } from './private/quota';
 
 const POLICY_NAME = /^[\w+=,.@-]+$/;
@@ -114,6 +115,20 @@ interface StatementUnit {
   /** Render the statement for these resources; `sidPrefix` keeps statement ids unique when it is split. */
   render(resources: string[], sidPrefix: string): iam.PolicyStatement;
 }
+
+/** The shape of the props (src/private/prop-shape.ts): what a JavaScript or jsii caller may get wrong. */
+const CONNECT_POLICY_SHAPE: PropRule[] = [
+  listRule('clusters', 'List the clusters the identities may connect to, e.g. clusters: [cluster].', true, 'object'),
+  { path: 'connect', kind: 'boolean', fix: 'Give true or false, or leave it out (true).' },
+  { path: 'connectAdmin', kind: 'boolean', fix: 'Give true or false, or leave it out (false).' },
+  { path: 'conditions', kind: 'object', fix: 'Give conditions as an object, e.g. { sourceVpcIds: [vpc.vpcId] }.' },
+  listRule('roles', 'Give roles as a list, e.g. roles: [role], or use attachToRole(role).', false, 'object'),
+  listRule('users', 'Give users as a list, e.g. users: [user], or use attachToUser(user).', false, 'object'),
+  listRule('groups', 'Give groups as a list, e.g. groups: [group], or use attachToGroup(group).', false, 'object'),
+  { path: 'managedPolicyName', kind: 'string', fix: 'Give the name as a string, or leave it out.' },
+  { path: 'description', kind: 'string', fix: 'Give the description as a string, or leave it out.' },
+  { path: 'attachedPoliciesQuota', kind: 'number', fix: 'Give a number from 10 to 20, or leave it out.' },
+];
 
 /**
  * An IAM managed policy (or, for very long condition lists, several) that allows `dsql:DbConnect` and/or
@@ -245,37 +260,48 @@ export class DsqlConnectPolicy extends Construct {
   }
 
   private validate(props: DsqlConnectPolicyProps): void {
-    const clusters = props.clusters;
-    if (!clusters || clusters.length === 0) {
-      fail(this, 'clusters', clusters, 'is an empty list, so the policy would allow nothing',
-        'List the clusters the identities may connect to, e.g. clusters: [cluster].');
-    }
-    const seen = new Set<string>();
-    for (const c of clusters) {
-      if (seen.has(c.clusterArn)) {
-        fail(this, 'clusters', c.node.path, 'lists the same cluster twice', 'Remove the duplicate.');
-      }
-      seen.add(c.clusterArn);
-    }
-    if (props.connect === false && !props.connectAdmin) {
-      fail(this, 'connect', false, 'is false and connectAdmin is not true, so the policy grants nothing',
-        'Leave connect at its default (true) to allow dsql:DbConnect, or set connectAdmin: true to allow dsql:DbConnectAdmin.');
-    }
-    if (props.conditions) validateConnectConditions(this, 'conditions', props.conditions);
-    const quota = props.attachedPoliciesQuota;
-    if (quota !== undefined && (!Number.isInteger(quota) || quota < ATTACHED_POLICIES.default || quota > ATTACHED_POLICIES.max)) {
-      fail(this, 'attachedPoliciesQuota', quota,
-        `must be an integer from ${ATTACHED_POLICIES.default} (the IAM default) to ${ATTACHED_POLICIES.max} (the most IAM allows after a quota increase)`,
-        'Give the quota of managed policies per role, user or group of your account (Service Quotas, IAM), or leave it out for the default.');
-    }
-    const name = props.managedPolicyName;
-    if (name !== undefined && !Token.isUnresolved(name)) {
-      // Leave room for the "-partN" suffix of split policies.
-      if (name.length === 0 || name.length > 128 - '-part20'.length || !POLICY_NAME.test(name)) {
-        fail(this, 'managedPolicyName', name, `is not a valid IAM policy name of 1 to ${128 - '-part20'.length} characters`,
-          'Use letters, digits and +=,.@_- only, or leave the name out.');
-      }
-    }
+    checkPropShape(this, props, CONNECT_POLICY_SHAPE);
+    // Every problem of the props at once (each check stops at its own first problem).
+    validateAll(this, [
+      () => {
+        const clusters = props.clusters;
+        if (clusters.length === 0) {
+          fail(this, 'clusters', clusters, 'is an empty list, so the policy would allow nothing',
+            'List the clusters the identities may connect to, e.g. clusters: [cluster].');
+        }
+        const seen = new Set<string>();
+        for (const c of clusters) {
+          if (seen.has(c.clusterArn)) {
+            fail(this, 'clusters', c.node.path, 'lists the same cluster twice', 'Remove the duplicate.');
+          }
+          seen.add(c.clusterArn);
+        }
+      },
+      () => {
+        if (props.connect === false && !props.connectAdmin) {
+          fail(this, 'connect', false, 'is false and connectAdmin is not true, so the policy grants nothing',
+            'Leave connect at its default (true) to allow dsql:DbConnect, or set connectAdmin: true to allow dsql:DbConnectAdmin.');
+        }
+      },
+      () => props.conditions && validateConnectConditions(this, 'conditions', props.conditions),
+      () => {
+        const quota = props.attachedPoliciesQuota;
+        if (quota !== undefined && (!Number.isInteger(quota) || quota < ATTACHED_POLICIES.default || quota > ATTACHED_POLICIES.max)) {
+          fail(this, 'attachedPoliciesQuota', quota,
+            `must be an integer from ${ATTACHED_POLICIES.default} (the IAM default) to ${ATTACHED_POLICIES.max} (the most IAM allows after a quota increase)`,
+            'Give the quota of managed policies per role, user or group of your account (Service Quotas, IAM), or leave it out for the default.');
+        }
+      },
+      () => {
+        const name = props.managedPolicyName;
+        // Leave room for the "-partN" suffix of split policies.
+        if (name !== undefined && !Token.isUnresolved(name)
+          && (name.length === 0 || name.length > 128 - '-part20'.length || !POLICY_NAME.test(name))) {
+          fail(this, 'managedPolicyName', name, `is not a valid IAM policy name of 1 to ${128 - '-part20'.length} characters`,
+            'Use letters, digits and +=,.@_- only, or leave the name out.');
+        }
+      },
+    ]);
   }
 
   /** The statements of the policy, as units that can be rendered for any subset of the clusters. */

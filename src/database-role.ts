@@ -13,6 +13,7 @@ import { declaredState } from './handlers/database-role/trust';
 import { DatabaseRoleHandler, defaultHandlerSubnets } from './private/database-role-handler';
 import { fail } from './private/errors';
 import { isDsqlHostName } from './private/facts/patterns';
+import { PropRule, checkPropShape, listRule } from './private/prop-shape';
 import { QUOTAS } from './private/quota';
 import { principalArnProblem, roleNameProblem, schemaNameProblem } from './private/sql-identifiers';
 
@@ -28,6 +29,27 @@ const TABLE_PRIVILEGE_VALUES = Object.values(DsqlTablePrivilege) as string[];
 
 /** The role names claimed in each app, by cluster: `<cluster>/<role name>` to the DsqlDatabaseRole. */
 const CLAIMED = new WeakMap<IConstruct, Map<string, IConstruct>>();
+
+/** The shape of one entry of `schemaPrivileges`. */
+const SCHEMA_PRIVILEGES_SHAPE: PropRule[] = [
+  { path: 'schema', kind: 'string', required: true, fix: 'Name the schema, e.g. { schema: "public", tables: [DsqlTablePrivilege.SELECT] }.' },
+  listRule('tables', 'Give tables as a list of DsqlTablePrivilege, e.g. tables: [DsqlTablePrivilege.SELECT].', false, 'string'),
+  { path: 'allowCreate', kind: 'boolean', fix: 'Give true or false, or leave it out.' },
+];
+
+/** The shape of the props (src/private/prop-shape.ts): what a JavaScript or jsii caller may get wrong. */
+const DATABASE_ROLE_SHAPE: PropRule[] = [
+  { path: 'cluster', kind: 'object', required: true, fix: 'Give the cluster the role lives in, or use cluster.addDatabaseRole(id, options).' },
+  { path: 'roleName', kind: 'string', required: true, fix: 'Give the role name, e.g. roleName: "app_reader".' },
+  listRule('principals', 'Give principals as a list, e.g. principals: [fn].', false, 'object'),
+  listRule('principalArns', 'Give principalArns as a list of ARNs, e.g. ["arn:aws:iam::123456789012:role/app"].', false, 'string'),
+  listRule('schemaPrivileges', 'Give schemaPrivileges as a list, e.g. [{ schema: "public", tables: [DsqlTablePrivilege.SELECT] }].', false, 'object'),
+  listRule('securityGroups', 'Give securityGroups as a list, e.g. securityGroups: [sg].', false, 'object'),
+  { path: 'endpoint', kind: 'object', fix: 'Give the endpoint the handler connects through, or leave it out.' },
+  { path: 'vpc', kind: 'object', fix: 'Give an ec2.IVpc, or leave it out.' },
+  { path: 'vpcSubnets', kind: 'object', fix: 'Give a subnet selection, or leave it out.' },
+  { path: 'adoptExisting', kind: 'boolean', fix: 'Give true or false, or leave it out.' },
+];
 
 /**
  * A database role on an Aurora DSQL cluster, mapped to IAM principals and granted privileges on schemas.
@@ -71,6 +93,8 @@ export class DsqlDatabaseRole extends Resource implements IDsqlDatabaseRole {
 
   constructor(scope: Construct, id: string, props: DsqlDatabaseRoleProps) {
     super(scope, id);
+    checkPropShape(this, props, DATABASE_ROLE_SHAPE);
+    (props.schemaPrivileges ?? []).forEach((entry, i) => checkPropShape(this, entry, SCHEMA_PRIVILEGES_SHAPE, `schemaPrivileges[${i}].`));
     this.cluster = props.cluster;
     this.roleName = props.roleName;
 

@@ -7,9 +7,15 @@ import type { DsqlBackupPlanOptions, IDsqlBackupPlan } from './backup-ref';
 import { SecureDsqlCluster } from './cluster';
 import type { DsqlConnectConditions } from './connect-conditions';
 import { MultiRegionPeering } from './multi-region-peering';
-import { fail } from './private/errors';
+import { fail, failureMessage, throwProblems } from './private/errors';
 import { REGION } from './private/facts/patterns';
 import { regionTripletProblem } from './private/facts/regions';
+import { registerPeers } from './private/pairs';
+import { PropRule, checkPropShape } from './private/prop-shape';
+import { regionOfNetworkId } from './private/vpc-endpoints';
+
+/** The conditions that name resources of one Region (VPCs, VPC endpoints). */
+const REGIONAL_KEYS = ['sourceVpcIds', 'sourceVpcEndpointIds'] as const;
 
 /**
  * One cluster of a DsqlMultiRegionPair: the stack (and so the Region) it is created in.
@@ -31,6 +37,16 @@ export interface DsqlMultiRegionPairMember {
    * @default - no Name tag
    */
   readonly clusterName?: string;
+
+  /**
+   * Who may connect to this cluster and from where, added to the pair's `connectConditions`. VPCs and VPC
+   * endpoints belong to one Region: give `sourceVpcIds` and `sourceVpcEndpointIds` here, per cluster, with the
+   * VPCs and endpoints of this cluster's Region (one known to be in the other Region is refused). A key may be
+   * given here or in the pair's `connectConditions`, not in both.
+   *
+   * @default - the pair's `connectConditions` only
+   */
+  readonly connectConditions?: DsqlConnectConditions;
 }
 
 /**
@@ -54,8 +70,12 @@ export interface DsqlMultiRegionPairProps {
   readonly witnessRegion: string;
 
   /**
-   * Who may connect and from where, rendered identically into both clusters' resource-based policies.
-   * Layer: resource policy (per cluster) — binds every principal.
+   * Who may connect and from where, rendered into both clusters' resource-based policies together with each
+   * member's own `connectConditions`. Layer: resource policy (per cluster) — binds every principal.
+   *
+   * Conditions that mean the same in both Regions only: principals, organizations, public `sourceIps`,
+   * `vpcSourceIps`, `blockPublicAccess`. `sourceVpcIds` and `sourceVpcEndpointIds` name resources of one
+   * Region and are refused here: give them per cluster (`first.connectConditions`, `second.connectConditions`).
    *
    * @default - no resource policy conditions
    */
@@ -76,6 +96,20 @@ export interface DsqlMultiRegionPairProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** The shape of the props (src/private/prop-shape.ts): what a JavaScript or jsii caller may get wrong. */
+const PAIR_SHAPE: PropRule[] = [
+  ...(['first', 'second'] as const).flatMap((m): PropRule[] => [
+    { path: m, kind: 'object', required: true, fix: `Give ${m} as { stack } with the stack of that cluster's Region.` },
+    { path: `${m}.stack`, kind: 'object', required: true, fix: `Give ${m}.stack, the stack (and so the Region) of that cluster.` },
+    { path: `${m}.encryptionKey`, kind: 'object', fix: 'Give a kms.IKey of that Region, or leave it out.' },
+    { path: `${m}.clusterName`, kind: 'string', fix: 'Give the name as a string, or leave it out.' },
+    { path: `${m}.connectConditions`, kind: 'object', fix: `Give ${m}.connectConditions as an object, or leave it out.` },
+  ]),
+  { path: 'witnessRegion', kind: 'string', required: true, fix: 'Give a third Region of the same Region set, e.g. witnessRegion: "us-west-2".' },
+  { path: 'connectConditions', kind: 'object', fix: 'Give connectConditions as an object, or leave it out.' },
+  { path: 'deletionProtection', kind: 'boolean', fix: 'Give true or false, or leave it out (true).' },
+];
+
 /**
  * A multi-Region Aurora DSQL cluster: two peered clusters, each in its own Region's stack, created and
  * peered by one `cdk deploy --all`.
@@ -83,7 +117,8 @@ export interface DsqlMultiRegionPairProps {
  * CloudFormation creates both clusters with the witness Region only (a multi-Region cluster waits in
  * PENDING_SETUP until peered). A custom resource in the second stack then peers them as the Aurora DSQL
  * User Guide does (UpdateCluster on each with the other's ARN) and waits until both are ACTIVE; it acts on
- * these two clusters only and never unpeers. Both clusters get the same `connectConditions`.
+ * these two clusters only and never unpeers. Both clusters get the pair's `connectConditions`, and each its
+ * member's own (the VPCs and endpoints of its Region).
  *
  * Deployment order: the first stack, then the second (the second depends on the first). See README
  * "Multi-Region pair".
@@ -98,27 +133,30 @@ export class DsqlMultiRegionPair extends Construct {
 
   constructor(scope: Construct, id: string, props: DsqlMultiRegionPairProps) {
     super(scope, id);
+    checkPropShape(this, props, PAIR_SHAPE);
     const first = this.member('first', props.first);
     const second = this.member('second', props.second);
     this.validate(props, first, second);
     this.witnessRegion = props.witnessRegion;
 
     const common = {
-      connectConditions: props.connectConditions,
       deletionProtection: props.deletionProtection,
       removalPolicy: props.removalPolicy,
       multiRegion: { witnessRegion: props.witnessRegion },
     };
     this.firstCluster = new SecureDsqlCluster(props.first.stack, `${id}-${first.region}`, {
       ...common,
+      connectConditions: this.conditionsOf('first', props, first.region, second.region),
       clusterName: props.first.clusterName,
       encryptionKey: props.first.encryptionKey,
     });
     this.secondCluster = new SecureDsqlCluster(props.second.stack, `${id}-${second.region}`, {
       ...common,
+      connectConditions: this.conditionsOf('second', props, second.region, first.region),
       clusterName: props.second.clusterName,
       encryptionKey: props.second.encryptionKey,
     });
+    registerPeers(this.firstCluster, this.secondCluster);
 
     // The second cluster is peered after the first exists. `node.addDependency` between stacks is a stack
     // dependency in every aws-cdk-lib 2.x (Stack#addDependency is deprecated in the newest ones).
@@ -159,6 +197,46 @@ export class DsqlMultiRegionPair extends Construct {
         'Call addRecommendedAlarms on each cluster (pair.firstCluster, pair.secondCluster) with a topic of its Region.');
     }
     return this.clusters.map((cluster) => cluster.addRecommendedAlarms(options));
+  }
+
+  /**
+   * The conditions of one cluster: the pair's and the member's, which may not set the same key. A VPC or
+   * endpoint id the app knows to be in the other Region is refused (it could never match this cluster).
+   */
+  private conditionsOf(prop: 'first' | 'second', props: DsqlMultiRegionPairProps, region: string, otherRegion: string): DsqlConnectConditions | undefined {
+    const shared = props.connectConditions;
+    const own = props[prop].connectConditions;
+    if (!shared && !own) return undefined;
+    const problems: string[] = [];
+    for (const key of REGIONAL_KEYS) {
+      if (shared?.[key]) {
+        problems.push(failureMessage(this, `connectConditions.${key}`, shared[key], 'names VPCs or endpoints, which belong to one Region, for both clusters of the pair: '
+          + 'the other cluster could be reached through none of them', `Give ${key} per cluster: first.connectConditions.${key} and second.connectConditions.${key}, `
+          + 'each with the ids of its own Region.'));
+      }
+    }
+    for (const key of Object.keys(own ?? {}) as Array<keyof DsqlConnectConditions>) {
+      if (own![key] !== undefined && shared?.[key] !== undefined) {
+        problems.push(failureMessage(this, `${prop}.connectConditions.${key}`, own![key], 'is also given in the pair\'s connectConditions',
+          `Give ${key} in one place: the pair's connectConditions for both clusters, or each member's for its own.`));
+      }
+    }
+    for (const key of REGIONAL_KEYS) {
+      const ids = own?.[key];
+      if (!Array.isArray(ids)) continue; // absent, or a shape the cluster reports
+      for (const id of ids) {
+        const where = regionOfNetworkId(this, id);
+        if (where !== undefined && where !== region) {
+          problems.push(failureMessage(this, `${prop}.connectConditions.${key}`, id, `is ${key === 'sourceVpcIds' ? 'a VPC' : 'an endpoint'} of Region ${where}, `
+            + `but the ${prop} cluster is in ${region}: it could never match a connection to that cluster`,
+          where === otherRegion
+            ? `Move it to the other member's connectConditions.${key}, and list a ${key === 'sourceVpcIds' ? 'VPC' : 'endpoint'} of ${region} here.`
+            : `List the ${key === 'sourceVpcIds' ? 'VPCs' : 'endpoints'} of ${region} here.`));
+        }
+      }
+    }
+    throwProblems(this, problems);
+    return { ...shared, ...own };
   }
 
   private member(prop: 'first' | 'second', member: DsqlMultiRegionPairMember): { region: string; account: string } {

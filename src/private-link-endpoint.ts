@@ -7,21 +7,41 @@ import type { IDsqlCluster } from './cluster-ref';
 import type { DsqlNetworkAclOptions, DsqlPrivateLinkEndpointOptions, IDsqlPrivateLinkEndpoint } from './endpoint-ref';
 import { PrincipalAllowList } from './private/allow-list';
 import { renderConnectConditions } from './private/conditions';
-import { fail, failureMessage, show } from './private/errors';
+import { fail, failureMessage, show, validateAll } from './private/errors';
 import { CONNECT_ACTIONS } from './private/facts/actions';
 import { CONNECTION_PORT as DSQL_PORT, MANAGEMENT_PORT } from './private/facts/ports';
 import { privateHostName } from './private/host-names';
-import { planNaclRules, quotaCount } from './private/nacl';
+import { NaclPlan, planNaclRules, quotaCount } from './private/nacl';
 import { markLibraryOwner } from './private/owner-marker';
 import { PRIVATE_PATH_SUBNET_TAG_VALUE, PRIVATE_PATH_TAG_KEY, tagPrivatePath, tagPrivatePathResources } from './private/private-path-tag';
+import { PropRule, checkArgument, checkPropShape, listRule } from './private/prop-shape';
 import { QUOTAS, lengthOverQuota } from './private/quota';
 import { checkClientCidr, checkPeer, securityGroupProblems } from './private/security-group-rules';
 import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
+import { conflictingPrivateDnsEndpoints, knownVpcCidr, publicSubnetsAmong } from './private/vpc-endpoints';
+import { WARNING_IDS } from './private/warnings';
 
 /**
  * The read-only management actions the management endpoint admits by default.
  */
 const DEFAULT_MANAGEMENT_ACTIONS = ['dsql:GetCluster', 'dsql:GetVpcEndpointServiceName', 'dsql:ListClusters', 'dsql:ListTagsForResource'];
+
+/** The shape of the props (src/private/prop-shape.ts): what a JavaScript or jsii caller may get wrong. */
+const ENDPOINT_SHAPE: PropRule[] = [
+  { path: 'vpc', kind: 'object', required: true, fix: 'Give the VPC to create the endpoint in: { vpc: myVpc }.' },
+  { path: 'cluster', kind: 'object', required: true, fix: 'Give the cluster the endpoint serves, or use cluster.addPrivateLinkEndpoint(id, { vpc }).' },
+  { path: 'vpcSubnets', kind: 'object', fix: 'Give a subnet selection such as { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }.' },
+  { path: 'subnets', kind: 'object', fix: 'Give a subnet selection such as { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }.' },
+  listRule('allowedClients', 'Give allowedClients as a list, e.g. allowedClients: [fn].', false, 'object'),
+  listRule('allowedPrincipalArns', 'Give allowedPrincipalArns as a list of ARNs, e.g. ["arn:aws:iam::123456789012:role/app"].', false, 'string'),
+  { path: 'networkAcl', kind: 'object', fix: 'Give networkAcl as { allowedCidrs: ["10.0.0.0/16"] }, or leave it out.' },
+  listRule('networkAcl.allowedCidrs', 'Give the client networks as a list, e.g. networkAcl: { allowedCidrs: ["10.0.0.0/16"] }, or leave networkAcl out.', true, 'string'),
+  { path: 'networkAcl.maxRulesPerDirection', kind: 'number', fix: 'Give a number from 1 to 40, or leave it out for 20.' },
+  { path: 'privateDnsEnabled', kind: 'boolean', fix: 'Give true or false.' },
+  { path: 'managementEndpoint', kind: 'boolean', fix: 'Give true or false.' },
+  listRule('managementActions', 'Give managementActions as a list, e.g. ["dsql:GetCluster"].', false, 'string'),
+  { path: 'securityGroup', kind: 'object', fix: 'Give an ec2.ISecurityGroup, or leave it out for a new one.' },
+];
 
 /**
  * Properties of a DsqlPrivateLinkEndpoint.
@@ -80,13 +100,23 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
 
   constructor(scope: Construct, id: string, props: DsqlPrivateLinkEndpointProps) {
     super(scope, id);
+    checkPropShape(this, props, ENDPOINT_SHAPE);
     markLibraryOwner(this, 'private-link-endpoint');
     this.vpc = props.vpc;
-    this.serviceName = this.serviceNameOf(props.cluster);
-    this.validateProps(props);
+    // Every problem of the props at once (each check stops at its own first problem).
+    let serviceName = '';
+    let subnets: ec2.ISubnet[] = [];
+    let naclPlan: NaclPlan | undefined;
+    validateAll(this, [
+      () => { serviceName = this.serviceNameOf(props.cluster); },
+      ...this.propChecks(props),
+      () => { subnets = this.selectSubnets(props.vpc, this.subnetSelection(props)); },
+      () => { if (props.managementEndpoint) this.validateManagementActions(props.managementActions ?? DEFAULT_MANAGEMENT_ACTIONS); },
+      () => { if (props.networkAcl) naclPlan = this.planNetworkAcl(props.networkAcl, props.managementEndpoint ?? false); },
+    ]);
+    this.serviceName = serviceName;
 
     const privateDns = props.privateDnsEnabled ?? true;
-    const subnets = this.selectSubnets(props.vpc, this.subnetSelection(props));
 
     this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -144,20 +174,21 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
       }
     }
 
-    if (props.networkAcl) {
-      this.networkAcl = this.createNetworkAcl(props.vpc, subnets, props.networkAcl, props.managementEndpoint ?? false);
+    if (naclPlan) {
+      this.networkAcl = this.createNetworkAcl(props.vpc, subnets, naclPlan);
       this.tagNetworkResource(this.networkAcl, ec2.CfnNetworkAcl, 'AWS::EC2::NetworkAcl', untagged);
       // ReplaceNetworkAclAssociation names the new ACL and the subnet, not the ACL it replaces: only the
       // subnet's tag lets a guardrail stop someone from swapping this ACL for an open one.
       for (const subnet of subnets) this.tagNetworkResource(subnet, ec2.CfnSubnet, 'AWS::EC2::Subnet', untagged);
     }
     if (untagged.length > 0) {
-      Annotations.of(this).addWarningV2('secure-dsql:untagged-private-path',
+      Annotations.of(this).addWarningV2(WARNING_IDS.untaggedPrivatePath,
         `${untagged.join(', ')} ${untagged.length === 1 ? 'is' : 'are'} not defined in this app, so the library cannot tag `
         + `${untagged.length === 1 ? 'it' : 'them'} ${PRIVATE_PATH_TAG_KEY}=<service name>: a DsqlPrivatePathGuardrail does not stop changes `
         + 'to their rules or network ACL association. Tag them yourself with that key and the endpoint\'s serviceName, or use resources defined in the app.');
     }
 
+    this.warnPublicSubnets(props, subnets);
     this.node.addValidation({ validate: () => this.validate() });
     registerPrivateLinkEndpoint(this);
   }
@@ -179,6 +210,7 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
    * concrete `vpcEndpointServiceName`, or give each cluster its own endpoint.
    */
   public addCluster(cluster: IDsqlCluster): void {
+    checkArgument(this, 'addCluster(cluster)', cluster, 'object', 'Give a cluster of this endpoint\'s service name.');
     if (this.clusters.some((c) => c === cluster || c.clusterArn === cluster.clusterArn)) return;
     const prop = 'addCluster(cluster)';
     this.checkClusterRegion(prop, cluster);
@@ -207,6 +239,7 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
    * for this same host name.
    */
   public hostNameFor(cluster: IDsqlCluster): string {
+    checkArgument(this, 'hostNameFor(cluster)', cluster, 'object', 'Give a cluster this endpoint serves.');
     const served = this.clusters.find((c) => c === cluster || c.clusterArn === cluster.clusterArn);
     if (!served) {
       fail(this, 'hostNameFor(cluster)', cluster.node.path, 'is not served by this endpoint',
@@ -237,6 +270,7 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
    * which must be a private range (`0.0.0.0/0` and `::/0` are refused).
    */
   public allowFrom(client: ec2.IConnectable, description?: string): void {
+    checkArgument(this, 'allowFrom(client)', client, 'object', 'Give a client such as a Lambda function, a security group or ec2.Peer.ipv4("10.0.0.0/16").');
     this.admit('allowFrom(client)', client, description);
   }
 
@@ -276,30 +310,38 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
     return serviceName;
   }
 
-  private validateProps(props: DsqlPrivateLinkEndpointProps): void {
-    requireNonEmpty(this, 'allowedClients', props.allowedClients,
-      'Leave allowedClients out and call allowFrom(client) later, or list at least one client.');
-    if (props.allowedPrincipalArns) {
-      requireNonEmpty(this, 'allowedPrincipalArns', props.allowedPrincipalArns,
-        'Leave allowedPrincipalArns out to let identity and cluster policies decide, or list at least one principal.');
-      validatePattern(this, 'allowedPrincipalArns', props.allowedPrincipalArns, IAM_PRINCIPAL_ARN,
-        'an IAM role or user ARN', 'arn:aws:iam::123456789012:role/app');
-      requireUnique(this, 'allowedPrincipalArns', props.allowedPrincipalArns);
-    }
+  /** The checks of the props that need nothing built yet, one function per property (for validateAll). */
+  private propChecks(props: DsqlPrivateLinkEndpointProps): Array<() => void> {
     const privateDns = props.privateDnsEnabled ?? true;
-    if (privateDns && props.vpc instanceof ec2.Vpc && !(props.vpc.dnsHostnamesEnabled && props.vpc.dnsSupportEnabled)) {
-      fail(this, 'privateDnsEnabled', true, 'needs DNS support and DNS host names in the VPC, which are off',
-        'Create the VPC with enableDnsHostnames: true and enableDnsSupport: true, or set privateDnsEnabled: false and publish the host names yourself.');
-    }
-    if (!privateDns) {
-      Annotations.of(this).addWarningV2('secure-dsql:private-dns-off',
-        'privateDnsEnabled is false: the cluster host names do not resolve to this endpoint. Clients need a DNS record for '
-        + 'hostNameFor(cluster) that points at the endpoint, because the token is signed for that host name.');
-    }
-    if (props.managementActions && !props.managementEndpoint) {
-      fail(this, 'managementActions', props.managementActions, 'is set but managementEndpoint is not',
-        'Set managementEndpoint: true, or drop managementActions.');
-    }
+    return [
+      () => requireNonEmpty(this, 'allowedClients', props.allowedClients,
+        'Leave allowedClients out and call allowFrom(client) later, or list at least one client.'),
+      () => {
+        if (!props.allowedPrincipalArns) return;
+        requireNonEmpty(this, 'allowedPrincipalArns', props.allowedPrincipalArns,
+          'Leave allowedPrincipalArns out to let identity and cluster policies decide, or list at least one principal.');
+        validatePattern(this, 'allowedPrincipalArns', props.allowedPrincipalArns, IAM_PRINCIPAL_ARN,
+          'an IAM role or user ARN', 'arn:aws:iam::123456789012:role/app');
+        requireUnique(this, 'allowedPrincipalArns', props.allowedPrincipalArns);
+      },
+      () => {
+        if (privateDns && props.vpc instanceof ec2.Vpc && !(props.vpc.dnsHostnamesEnabled && props.vpc.dnsSupportEnabled)) {
+          fail(this, 'privateDnsEnabled', true, 'needs DNS support and DNS host names in the VPC, which are off',
+            'Create the VPC with enableDnsHostnames: true and enableDnsSupport: true, or set privateDnsEnabled: false and publish the host names yourself.');
+        }
+        if (!privateDns) {
+          Annotations.of(this).addWarningV2(WARNING_IDS.privateDnsOff,
+            'privateDnsEnabled is false: the cluster host names do not resolve to this endpoint. Clients need a DNS record for '
+            + 'hostNameFor(cluster) that points at the endpoint, because the token is signed for that host name.');
+        }
+      },
+      () => {
+        if (props.managementActions && !props.managementEndpoint) {
+          fail(this, 'managementActions', props.managementActions, 'is set but managementEndpoint is not',
+            'Set managementEndpoint: true, or drop managementActions.');
+        }
+      },
+    ];
   }
 
   /** `vpcSubnets`, or the deprecated `subnets`; both at once is refused. */
@@ -336,7 +378,6 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
   /** The interface endpoint of the management API (TCP 443), with its own security group and policy. */
   private createManagementEndpoint(props: DsqlPrivateLinkEndpointProps, subnets: ec2.ISubnet[], privateDns: boolean) {
     const managementActions = props.managementActions ?? DEFAULT_MANAGEMENT_ACTIONS;
-    this.validateManagementActions(managementActions);
     const sg = new ec2.SecurityGroup(this, 'ManagementSecurityGroup', {
       vpc: props.vpc,
       description: 'Aurora DSQL management endpoint: TCP 443 from the allowed clients only',
@@ -412,6 +453,17 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
     return subnets;
   }
 
+  /** An explicit selection of public subnets: the endpoint works there, but shares them with internet-facing resources. */
+  private warnPublicSubnets(props: DsqlPrivateLinkEndpointProps, subnets: ec2.ISubnet[]): void {
+    if (!this.subnetSelection(props)) return; // the default never selects public subnets
+    const publicOnes = publicSubnetsAmong(props.vpc, subnets);
+    if (publicOnes.length === 0) return;
+    Annotations.of(this).addWarningV2(WARNING_IDS.endpointPublicSubnet,
+      `vpcSubnets selects public subnets (${publicOnes.map((s) => s.node.path).join(', ')}): the endpoint's interfaces share them with `
+      + 'internet-facing resources, and its security group and network ACL are then all that separates it from them. Select private or '
+      + `isolated subnets (the default), or acknowledge: Annotations.of(endpoint).acknowledgeWarning('${WARNING_IDS.endpointPublicSubnet}', reason).`);
+  }
+
   private validateManagementActions(actions: string[]): void {
     requireNonEmpty(this, 'managementActions', actions, 'Leave managementActions out for read-only access, or list at least one action.');
     requireUnique(this, 'managementActions', actions);
@@ -427,23 +479,26 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
     }
   }
 
-  private createNetworkAcl(vpc: ec2.IVpc, subnets: ec2.ISubnet[], options: DsqlNetworkAclOptions, management: boolean): ec2.NetworkAcl {
+  /** Check `networkAcl` and plan its rules (the fewest that admit exactly the client blocks). */
+  private planNetworkAcl(options: DsqlNetworkAclOptions, management: boolean): NaclPlan {
     const prop = 'networkAcl.allowedCidrs';
     requireNonEmpty(this, prop, options.allowedCidrs, 'List the client networks, or leave networkAcl out.');
-    for (const cidr of options.allowedCidrs) {
+    // A token is accepted when it is the CIDR of a VPC created in the app with a literal block (vpc.vpcCidrBlock).
+    const cidrs = options.allowedCidrs.map((cidr) => (Token.isUnresolved(cidr) ? knownVpcCidr(this, cidr, this.vpc) ?? cidr : cidr));
+    for (const cidr of cidrs) {
       if (Token.isUnresolved(cidr)) {
-        fail(this, prop, cidr, 'is a token: the blocks must be known at synth to merge them and count the rules',
-          'Give the CIDR blocks as literal strings, e.g. "10.0.0.0/16".');
+        fail(this, prop, cidr, 'is a token whose value the app does not know: the blocks must be known at synth to merge them and count the rules',
+          'Give the CIDR blocks as literal strings, e.g. "10.0.0.0/16", or the vpcCidrBlock of a VPC created in this app with a literal CIDR.');
       }
       checkClientCidr(this, prop, cidr, 'List the client networks\' private IPv4 CIDR blocks, e.g. "10.0.0.0/16", or leave networkAcl out.');
     }
-    requireUnique(this, prop, options.allowedCidrs);
+    requireUnique(this, prop, cidrs);
     const max = options.maxRulesPerDirection ?? QUOTAS.naclRulesDefault;
     if (!Number.isInteger(max) || max < 1 || max > QUOTAS.naclRulesMax) {
       fail(this, 'networkAcl.maxRulesPerDirection', max, `must be an integer from 1 to ${QUOTAS.naclRulesMax} (the most AWS allows per direction)`,
         `Use your account's quota: ${QUOTAS.naclRulesDefault} by default, up to ${QUOTAS.naclRulesMax} after a quota increase.`);
     }
-    const plan = planNaclRules(options.allowedCidrs, management ? [DSQL_PORT, MANAGEMENT_PORT] : [DSQL_PORT]);
+    const plan = planNaclRules(cidrs, management ? [DSQL_PORT, MANAGEMENT_PORT] : [DSQL_PORT]);
     for (const [direction, rules] of [['inbound', plan.ingress], ['outbound', plan.egress]] as const) {
       const count = quotaCount(rules);
       if (count > max) {
@@ -454,6 +509,10 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
           : 'Summarise the client networks into fewer blocks, or rely on the security group (allowedClients) instead of a network ACL.');
       }
     }
+    return plan;
+  }
+
+  private createNetworkAcl(vpc: ec2.IVpc, subnets: ec2.ISubnet[], plan: NaclPlan): ec2.NetworkAcl {
     const acl = new ec2.NetworkAcl(this, 'NetworkAcl', { vpc, subnetSelection: { subnets } });
     for (const rule of [...plan.ingress, ...plan.egress]) {
       acl.addEntry(`${rule.egress ? 'Out' : 'In'}${rule.ruleNumber}`, {
@@ -481,6 +540,16 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
     if (managementLength !== undefined) {
       errors.push(failureMessage(this, 'managementActions', `${managementLength} characters`,
         `make a management endpoint policy over the quota of ${QUOTAS.endpointPolicy} characters`, 'Use fewer actions or wildcards.'));
+    }
+    const conflicts = conflictingPrivateDnsEndpoints(this.endpoint.node.defaultChild as ec2.CfnVPCEndpoint);
+    if (conflicts.length > 0) {
+      // Named by their L2 construct (the InterfaceVpcEndpoint), the path an app author wrote.
+      const names = conflicts.map((c) => (c.node.scope as IConstruct | undefined)?.node.path ?? c.node.path);
+      errors.push(failureMessage(this, 'privateDnsEnabled', true, `is on, but ${names.join(', ')} `
+        + `${conflicts.length === 1 ? 'is an endpoint' : 'are endpoints'} with private DNS for the same service in the same VPC: `
+        + 'EC2 refuses the second one during the deployment ("conflicting DNS domain")',
+      'Serve every cluster of this service name through one endpoint (endpoint.addCluster(cluster)), or keep private DNS on one '
+        + 'endpoint only (privateDnsEnabled: false on the others, with your own DNS records).'));
     }
     errors.push(...securityGroupProblems(this, 'securityGroup', this.securityGroup));
     if (this.managementEndpoint) {

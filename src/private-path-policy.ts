@@ -1,14 +1,17 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import type { IDsqlCluster } from './cluster-ref';
-import { fail } from './private/errors';
-import { CLUSTER_POLICY_WRITE_ACTIONS, PEERING_WRITE_ACTIONS } from './private/facts/actions';
+import { fail, validateAll } from './private/errors';
+import { CLUSTER_POLICY_WRITE_ACTIONS, PEERING_WRITE_ACTIONS, STREAM_WRITE_ACTIONS } from './private/facts/actions';
 import { acknowledgeNagRules } from './private/nag';
+import { registerGuarded, unguardedPeers } from './private/pairs';
 import { PRIVATE_PATH_SUBNET_TAG_VALUE, PRIVATE_PATH_TAG_KEY, tagPrivatePath } from './private/private-path-tag';
+import { PropRule, checkPropShape, listRule } from './private/prop-shape';
 import { managedPolicyQuotaProblems } from './private/quota';
 import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
+import { WARNING_IDS } from './private/warnings';
 
 
 /** The connect-path actions on a cluster's resource policy. */
@@ -25,6 +28,15 @@ const CLUSTER_POLICY_WRITE = [...CLUSTER_POLICY_WRITE_ACTIONS];
  * denied on the guarded ARNs whichever side of the pair the request names.
  */
 const MULTI_REGION_WRITE = ['dsql:UpdateCluster', ...PEERING_WRITE_ACTIONS];
+
+/**
+ * Change data capture: a stream sends every committed change of the cluster to a Kinesis data stream, a copy
+ * of the data outside the cluster's resource policy and private path. The stream writes are the fact base's
+ * one list (`STREAM_WRITE_ACTIONS`: `dsql:CreateStream` and `dsql:DeleteStream` in the Service Authorization
+ * Reference's operation table, and `dsql:UpdateStream`). A stream's ARN is the cluster's ARN with
+ * `/stream/<id>` (Aurora DSQL API Reference, GetStream), so the Deny names both the clusters and their streams.
+ */
+const STREAM_WRITE = [...STREAM_WRITE_ACTIONS];
 
 /**
  * The network-layer actions on the endpoint's security group and network ACL. In the Service Authorization
@@ -117,6 +129,15 @@ export interface DsqlPrivatePathGuardrailProps extends PrivatePathPolicyBaseProp
   readonly adminPrincipalArns: string[];
 }
 
+/** The shape of the props (src/private/prop-shape.ts): what a JavaScript or jsii caller may get wrong. */
+const BASE_SHAPE: PropRule[] = [
+  listRule('clusters', 'List the clusters, e.g. clusters: [cluster].', true, 'object'),
+  listRule('roles', 'Give roles as a list, e.g. roles: [role], or use attachToRole(role).', false, 'object'),
+  listRule('users', 'Give users as a list, e.g. users: [user], or use attachToUser(user).', false, 'object'),
+  listRule('groups', 'Give groups as a list, e.g. groups: [group], or use attachToGroup(group).', false, 'object'),
+  { path: 'managedPolicyName', kind: 'string', fix: 'Give the name as a string, or leave it out.' },
+];
+
 function validateClusters(scope: IConstruct, clusters: IDsqlCluster[]): string[] {
   if (!clusters || clusters.length === 0) {
     fail(scope, 'clusters', clusters, 'is an empty list', 'List the clusters whose private path this policy is about.');
@@ -154,8 +175,9 @@ abstract class PrivatePathPolicyBase extends Construct {
   /** The managed policy. */
   public readonly managedPolicy: iam.ManagedPolicy;
 
-  protected constructor(scope: Construct, id: string, props: PrivatePathPolicyBaseProps, description: string) {
+  protected constructor(scope: Construct, id: string, props: PrivatePathPolicyBaseProps, description: string, shape: PropRule[]) {
     super(scope, id);
+    checkPropShape(this, props, [...BASE_SHAPE, ...shape]);
     this.managedPolicy = new iam.ManagedPolicy(this, 'Resource', { managedPolicyName: props.managedPolicyName, description });
     for (const role of props.roles ?? []) this.attachToRole(role);
     for (const user of props.users ?? []) this.attachToUser(user);
@@ -228,7 +250,8 @@ export class DsqlPrivatePathAdminPolicy extends PrivatePathPolicyBase {
   }
 
   constructor(scope: Construct, id: string, props: DsqlPrivatePathAdminPolicyProps) {
-    super(scope, id, props, 'Manage the private path (interface VPC endpoints and resource policy) of Aurora DSQL clusters');
+    super(scope, id, props, 'Manage the private path (interface VPC endpoints and resource policy) of Aurora DSQL clusters',
+      [listRule('vpcs', 'Give vpcs as a list, e.g. vpcs: [vpc], or leave it out.', false, 'object')]);
     const names = unique(validateClusters(this, props.clusters));
     requireNonEmpty(this, 'vpcs', props.vpcs, 'Leave vpcs out to allow every VPC of the account and Region, or list the VPCs.');
     const stack = Stack.of(this);
@@ -328,10 +351,12 @@ export class DsqlPrivatePathAdminPolicy extends PrivatePathPolicyBase {
  * - changing or deleting the clusters' resource policy;
  * - peering the clusters, changing their witness Region, removing their peers and updating them
  *   (`dsql:UpdateCluster`, `dsql:PutMultiRegionProperties`, `dsql:AddPeerCluster`, `dsql:PutWitnessRegion`,
- *   `dsql:RemovePeerCluster`).
+ *   `dsql:RemovePeerCluster`);
+ * - creating and deleting change data capture streams of the clusters (`dsql:CreateStream`,
+ *   `dsql:DeleteStream`), which copy every committed change to a Kinesis data stream.
  *
  * Not covered (see README, "Managing the private path"): restoring a backup into a new cluster (AWS
- * Backup), change data capture streams (`dsql:CreateStream`), routes and resources outside the tagged ones.
+ * Backup), routes and resources outside the tagged ones.
  *
  * Layer: identity policy. It binds only the identities it is attached to: attach it to every role, user
  * and group that could otherwise do these things, or reuse `document` in a permissions boundary or an
@@ -343,13 +368,24 @@ export class DsqlPrivatePathAdminPolicy extends PrivatePathPolicyBase {
  */
 export class DsqlPrivatePathGuardrail extends PrivatePathPolicyBase {
   constructor(scope: Construct, id: string, props: DsqlPrivatePathGuardrailProps) {
-    super(scope, id, props, 'Deny changes to the private path of Aurora DSQL clusters to everyone but its admins');
-    const names = unique(validateClusters(this, props.clusters));
-    requireNonEmpty(this, 'adminPrincipalArns', props.adminPrincipalArns,
-      'List at least one principal that may still manage the private path (including the deployment role); an empty list would lock everyone out.');
-    validatePattern(this, 'adminPrincipalArns', props.adminPrincipalArns, IAM_PRINCIPAL_ARN, 'an IAM role or user ARN',
-      'arn:aws:iam::123456789012:role/network-admin');
-    requireUnique(this, 'adminPrincipalArns', props.adminPrincipalArns);
+    super(scope, id, props, 'Deny changes to the private path of Aurora DSQL clusters to everyone but its admins', [
+      listRule('adminPrincipalArns', 'List the principals that may still manage the private path, including the deployment role, '
+        + 'e.g. adminPrincipalArns: ["arn:aws:iam::123456789012:role/network-admin"].', true, 'string'),
+    ]);
+    let names: string[] = [];
+    validateAll(this, [
+      () => { names = unique(validateClusters(this, props.clusters)); },
+      () => {
+        requireNonEmpty(this, 'adminPrincipalArns', props.adminPrincipalArns,
+          'List at least one principal that may still manage the private path (including the deployment role); an empty list would lock everyone out.');
+        validatePattern(this, 'adminPrincipalArns', props.adminPrincipalArns, IAM_PRINCIPAL_ARN, 'an IAM role or user ARN',
+          'arn:aws:iam::123456789012:role/network-admin');
+        requireUnique(this, 'adminPrincipalArns', props.adminPrincipalArns);
+      },
+    ]);
+
+    registerGuarded(props.clusters);
+    this.node.addValidation({ validate: () => { this.warnUnguardedPeers(props.clusters); return []; } });
 
     const endpointArns = ec2Arns(this, props.clusters, 'vpc-endpoint');
     const pathArns = [...endpointArns, ...privatePathNetworkArns(this, props.clusters)];
@@ -376,8 +412,25 @@ export class DsqlPrivatePathGuardrail extends PrivatePathPolicyBase {
       deny('DenyPrivatePathUntagAll', ['ec2:DeleteTags'], pathArns,
         { ...tagged, Null: { 'aws:TagKeys': 'true' } }),
       deny('DenyPrivatePathNetworkChanges', [...SECURITY_GROUP_WRITE, ...NETWORK_ACL_WRITE], privatePathNetworkArns(this, props.clusters), tagged),
-      deny('DenyClusterPolicyChanges', CLUSTER_POLICY_WRITE, clusterArns, {}),
-      deny('DenyMultiRegionChanges', MULTI_REGION_WRITE, clusterArns, {}),
+      // The resource policy, peering and witness, and change data capture streams, in one statement: each
+      // statement repeats the admin list, and the managed policy quota is 6,144 characters. The policy and
+      // multi-Region actions apply to cluster ARNs only, so naming the streams too changes nothing for them.
+      deny('DenyClusterChanges', [...CLUSTER_POLICY_WRITE, ...MULTI_REGION_WRITE, ...STREAM_WRITE],
+        [...clusterArns, ...clusterArns.map((arn) => `${arn}/stream/*`)], {}),
     );
+  }
+
+  /**
+   * A cluster of a DsqlMultiRegionPair holds the same data as its peer: guarding one leaves the other's policy
+   * and endpoints open to the same changes. Checked at synth, when every guardrail of the app exists.
+   */
+  private warnUnguardedPeers(clusters: readonly IDsqlCluster[]): void {
+    for (const { cluster, peer } of unguardedPeers(clusters)) {
+      Annotations.of(this).addWarningV2(WARNING_IDS.unguardedPeer,
+        `clusters: ${cluster.node.path} is guarded, but its multi-Region peer ${peer.node.path}, which holds the same data, is guarded by no `
+        + 'DsqlPrivatePathGuardrail of the app: its resource policy and endpoints stay open to the changes denied here. Guard the peer too '
+        + '(a DsqlPrivatePathGuardrail in its stack, with the same adminPrincipalArns), or acknowledge: '
+        + `Annotations.of(guardrail).acknowledgeWarning('${WARNING_IDS.unguardedPeer}', reason).`);
+    }
   }
 }

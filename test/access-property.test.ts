@@ -105,6 +105,9 @@ function build(c: Composition) {
       vpc,
       cluster,
       vpcSubnets: { subnetGroupName: e.group },
+      // One VPC holds one private-DNS endpoint per service (EC2 refuses a second, and so does the library at
+      // synth); neither the model nor the judge reads private DNS.
+      privateDnsEnabled: i === 0,
       allowedPrincipalArns: principals.length > 0 ? principals : undefined,
       networkAcl: withAcl ? { allowedCidrs: acl!.flatMap(cidrs) } : undefined,
     });

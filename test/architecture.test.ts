@@ -217,7 +217,8 @@ describe('one subnet spelling', () => {
     const vpc = vpcOf(s);
     const cluster = SecureDsqlCluster.fromClusterAttributes(s, 'Db', { clusterIdentifier: ID, vpcEndpointServiceName: SERVICE });
     cluster.addPrivateLinkEndpoint('A', { vpc, vpcSubnets: { subnetGroupName: 'apps' } });
-    cluster.addPrivateLinkEndpoint('B', { vpc, subnets: { subnetGroupName: 'apps' } });
+    // Private DNS off: one VPC holds one private-DNS endpoint per service (private-link-endpoint-network.test.ts).
+    cluster.addPrivateLinkEndpoint('B', { vpc, subnets: { subnetGroupName: 'apps' }, privateDnsEnabled: false });
     const endpoints = Object.values<any>(Template.fromStack(s).findResources('AWS::EC2::VPCEndpoint'));
     const apps = vpc.selectSubnets({ subnetGroupName: 'apps' }).subnetIds.map((id) => s.resolve(id));
     for (const e of endpoints) expect(e.Properties.SubnetIds).toEqual(apps);

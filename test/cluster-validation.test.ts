@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { DsqlConnectConditions, DsqlMultiRegionOptions, SecureDsqlCluster } from '../src';
 import { ENV, ResolvedTemplate } from './support/iam-eval';
+import { regionTripletProblem } from '../src/private/facts/regions';
 
 function withConditions(c: DsqlConnectConditions): () => void {
   return () => new SecureDsqlCluster(new Stack(new App(), 'Stack', { env: ENV }), 'Db', { connectConditions: c });
@@ -172,11 +173,11 @@ describe('multi-Region inputs: what AWS would reject at deploy fails at synth', 
     ['a peer in another partition', { witnessRegion: 'us-west-2', peerClusterArns: ['arn:aws-us-gov:dsql:us-east-2:123456789012:cluster/abcdefghijklmnopqrstuvwxyz'] }, ENV,
       /^Stack\/Db: multiRegion\.peerClusterArns is in partition aws-us-gov, but the cluster is in partition aws \(got "arn:aws-us-gov:dsql:/],
     ['a witness outside every Region set', { witnessRegion: 'sa-east-1' }, ENV,
-      /^Stack\/Db: multiRegion\.witnessRegion is in sa-east-1, which is not in a Region set where Aurora DSQL supports multi-Region clusters \(got "sa-east-1"\)\. Aurora DSQL peers clusters within these Region sets: Americas: us-east-1, us-east-2, us-west-2, ca-central-1, ca-west-1; Europe: .*; Asia Pacific: .*\./],
+      /^Stack\/Db: multiRegion\.witnessRegion names sa-east-1 \(the witness\), which is in no documented Region set for multi-Region clusters .*\(got "sa-east-1"\)\. Aurora DSQL peers clusters within these Region sets: Americas: us-east-1, us-east-2, us-west-2, ca-central-1, ca-west-1; Europe: .*; Asia Pacific: .*\./],
     ['a witness of another Region set', { witnessRegion: 'eu-west-1' }, ENV,
-      /^Stack\/Db: multiRegion\.witnessRegion is in eu-west-1 \(Europe set\), but the cluster's Region us-east-1 is in the Americas set: the peers and the witness must all be in one Region set \(got "eu-west-1"\)/],
+      /^Stack\/Db: multiRegion\.witnessRegion spans Region sets \(us-east-1 \(the cluster's Region\) in Americas; eu-west-1 \(the witness\) in Europe\): the clusters and the witness must all be in one set \(got "eu-west-1"\)/],
     ['a peer of another Region set', { witnessRegion: 'us-west-2', peerClusterArns: ['arn:aws:dsql:ap-northeast-1:123456789012:cluster/abcdefghijklmnopqrstuvwxyz'] }, ENV,
-      /^Stack\/Db: multiRegion\.peerClusterArns is in ap-northeast-1 \(Asia Pacific set\), but the cluster's Region us-east-1 is in the Americas set/],
+      /^Stack\/Db: multiRegion\.peerClusterArns spans Region sets \(us-east-1 \(the cluster's Region\) in Americas; us-west-2 \(the witness\) in Americas; ap-northeast-1 \(the peer\) in Asia Pacific\)/],
     ['a cluster in a Region without multi-Region support', { witnessRegion: 'us-west-2' }, { account: '123456789012', region: 'sa-east-1' },
       /^Stack\/Db: multiRegion is set, but the cluster's Region is not one where Aurora DSQL supports multi-Region clusters \(got "sa-east-1"\)\. Aurora DSQL peers clusters within these Region sets: Americas/],
   ])('%s', (_name, multiRegion, env, message) => {
@@ -190,9 +191,29 @@ describe('multi-Region inputs: what AWS would reject at deploy fails at synth', 
       + 'the witness and the peer; the peer\'s partition; the peer\'s account\\. .*Give the stack an env \\(\\{ account, region \\}\\) to check them.*\\[ack: secure-dsql:multi-region-unchecked\\]'));
   });
 
+  test('the cluster and DsqlMultiRegionPair judge Region sets by the one predicate (regionTripletProblem)', () => {
+    const regions = ['us-east-2', 'us-west-2', 'ca-central-1', 'eu-west-1', 'ap-northeast-1', 'sa-east-1'];
+    const verdicts: Array<[string, string, boolean, boolean]> = [];
+    for (const witness of regions) {
+      for (const peer of regions.filter((r) => r !== witness)) {
+        let refused = false;
+        try {
+          build({ witnessRegion: witness, peerClusterArns: [`arn:aws:dsql:${peer}:123456789012:cluster/abcdefghijklmnopqrstuvwxyz`] });
+        } catch {
+          refused = true;
+        }
+        verdicts.push([witness, peer, refused, regionTripletProblem('us-east-1', peer, witness) !== undefined]);
+      }
+    }
+    for (const [witness, peer, refused, problem] of verdicts) expect({ witness, peer, refused }).toEqual({ witness, peer, refused: problem });
+    // Not trivial: some triplets are accepted, some refused.
+    expect(verdicts.some((v) => v[2])).toBe(true);
+    expect(verdicts.some((v) => !v[2])).toBe(true);
+  });
+
   test('...but what is known is still checked: a witness and a peer of different Region sets', () => {
     expect(() => build({ witnessRegion: 'us-west-2', peerClusterArns: ['arn:aws:dsql:eu-west-1:123456789012:cluster/abcdefghijklmnopqrstuvwxyz'] }, {}))
-      .toThrow(/multiRegion\.peerClusterArns is in eu-west-1 \(Europe set\), but the witness Region us-west-2 is in the Americas set/);
+      .toThrow(/multiRegion\.peerClusterArns spans Region sets \(us-west-2 \(the witness\) in Americas; eu-west-1 \(the peer\) in Europe\)/);
   });
 
   test('a known Region with an unknown account: only the account check is skipped, and named', () => {

@@ -201,6 +201,24 @@ describe('DsqlPrivatePathGuardrail: the walk-arounds of the second review are cl
     });
   });
 
+  describe('change data capture streams of the guarded cluster', () => {
+    // DeleteStream names the stream (the evaluator, from the Service Authorization Reference, refuses a cluster ARN for it).
+    const stream = () => `${f.clusterArn()}/stream/abcdefghijklmnopqrstuvwxyz`;
+    test('dev cannot create a stream on the guarded cluster, nor delete one of its streams', async () => {
+      expect(await f.run(f.dev, 'dsql:CreateStream', f.clusterArn())).toBe('ExplicitlyDenied');
+      expect(await f.run(f.dev, 'dsql:DeleteStream', stream())).toBe('ExplicitlyDenied');
+    });
+    test('the cluster admin may create and delete streams', async () => {
+      expect(await f.run(f.dbAdmin, 'dsql:CreateStream', f.clusterArn())).toBe('Allowed');
+      expect(await f.run(f.dbAdmin, 'dsql:DeleteStream', stream())).toBe('Allowed');
+    });
+    test('unrelated: dev may read streams, and create one on another cluster', async () => {
+      expect(await f.run(f.dev, 'dsql:GetStream', stream())).toBe('Allowed');
+      expect(await f.run(f.dev, 'dsql:ListStreams', f.clusterArn())).toBe('Allowed');
+      expect(await f.run(f.dev, 'dsql:CreateStream', f.clusterArn(f.other))).toBe('Allowed');
+    });
+  });
+
   describe('the network layers: security group, network ACL, the ACL association of the endpoint subnets', () => {
     const sgActions = ['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:RevokeSecurityGroupIngress',
       'ec2:RevokeSecurityGroupEgress', 'ec2:ModifySecurityGroupRules'];
@@ -274,7 +292,7 @@ describe('template', () => {
     const g = new DsqlPrivatePathGuardrail(s, 'Guardrail', { clusters: [db], adminPrincipalArns: ['arn:aws:iam::123456789012:role/net-admin'] });
     const statements = s.resolve(g.document.toJSON()).Statement;
     expect(statements.map((x: any) => x.Sid)).toEqual(['DenyClusterEndpointChanges', 'DenyTaggedClusterEndpointModify', 'DenyPrivatePathTagChanges',
-      'DenyPrivatePathUntagAll', 'DenyPrivatePathNetworkChanges', 'DenyClusterPolicyChanges', 'DenyMultiRegionChanges']);
+      'DenyPrivatePathUntagAll', 'DenyPrivatePathNetworkChanges', 'DenyClusterChanges']);
     for (const x of statements) {
       expect(x.Effect).toBe('Deny');
       expect(x.Condition.ArnNotLike).toEqual({ 'aws:PrincipalArn': ['arn:aws:iam::123456789012:role/net-admin'] });

@@ -1,15 +1,16 @@
 /**
  * DsqlMultiRegionPair (issue "Operate it", part 1): two clusters in their own Region stacks, the witness
  * Region validated against the documented Region sets, the same connectConditions on both (decision tests:
- * the two resource policies are identical in effect), one key per Region, a peering resource that may act on
+ * the two resource policies are identical in effect) and network conditions per cluster, one key per Region, a peering resource that may act on
  * the two clusters only and never unpeer, and no drift.
  */
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { DsqlConnectConditions, DsqlMultiRegionPair, DsqlMultiRegionPairProps } from '../src';
+import { DsqlConnectConditions, DsqlMultiRegionPair, DsqlMultiRegionPairProps, DsqlPrivatePathGuardrail } from '../src';
 import { ACCOUNT, Decision, ResolvedTemplate, allowPolicy, decide } from './support/iam-eval';
 import { MULTI_REGION_SETS, regionTripletProblem } from '../src/private/facts/regions';
 
@@ -27,11 +28,15 @@ interface Built {
 }
 
 function build(overrides: Partial<DsqlMultiRegionPairProps> = {}, regions: [string, string] = ['us-east-1', 'us-east-2'],
-  options: { crossRegionReferences?: boolean; app?: App } = {}): Built {
+  options: { crossRegionReferences?: boolean; app?: App; members?: boolean } = {}): Built {
   const app = options.app ?? new App();
   const a = new Stack(app, 'First', { env: { account: ACCOUNT, region: regions[0] } });
   const b = new Stack(app, 'Second', { env: { account: ACCOUNT, region: regions[1] }, crossRegionReferences: options.crossRegionReferences ?? true });
-  const pair = new DsqlMultiRegionPair(a, 'Orders', { first: { stack: a }, second: { stack: b }, witnessRegion: 'us-west-2', ...overrides });
+  // With `members`, the overrides' first and second keep their options and get the stacks made here.
+  const members = options.members
+    ? { first: { ...overrides.first, stack: a }, second: { ...overrides.second, stack: b } }
+    : {};
+  const pair = new DsqlMultiRegionPair(a, 'Orders', { first: { stack: a }, second: { stack: b }, witnessRegion: 'us-west-2', ...overrides, ...members });
   return { app, a, b, pair };
 }
 
@@ -84,7 +89,7 @@ describe('clusters', () => {
 
 describe('the same connectConditions on both clusters: the two resource policies are identical in effect', () => {
   const scenarios: Array<[string, DsqlConnectConditions]> = [
-    ['trusted VPC or IP, approved principals', { sourceIps: ['203.0.113.0/24'], sourceVpcIds: [VPC_A], principalArns: [APP_ROLE] }],
+    ['trusted IP, approved principals', { sourceIps: ['203.0.113.0/24'], principalArns: [APP_ROLE] }],
     ['block public access', { blockPublicAccess: true }],
   ];
   const requests = [APP_ROLE, STRANGER].flatMap((principal) => ['dsql:DbConnect', 'dsql:DbConnectAdmin'].flatMap((action) => [
@@ -210,9 +215,9 @@ describe('validation', () => {
 
   test.each([
     [['us-east-1', 'us-east-2'], 'us-east-1', /witnessRegion with clusters in us-east-1 and us-east-2 is the Region of a peered cluster \(us-east-1\)/],
-    [['us-east-1', 'eu-west-1'], 'us-west-2', /spans Region sets \(us-east-1 is in Americas; eu-west-1 in Europe; us-west-2 in Americas\)/],
+    [['us-east-1', 'eu-west-1'], 'us-west-2', /spans Region sets \(us-east-1 \(first cluster\) in Americas; eu-west-1 \(second cluster\) in Europe; us-west-2 \(witness\) in Americas\)/],
     [['eu-west-1', 'eu-west-2'], 'us-west-2', /spans Region sets/],
-    [['us-east-1', 'us-east-2'], 'sa-east-1', /names sa-east-1, which is in no documented Region set for multi-Region clusters/],
+    [['us-east-1', 'us-east-2'], 'sa-east-1', /names sa-east-1 \(witness\), which is in no documented Region set for multi-Region clusters/],
     [['us-east-1', 'us-east-2'], 'mars-1', /witnessRegion is not an AWS Region name \(got "mars-1"\)/],
   ] as Array<[[string, string], string, RegExp]>)('refuses clusters in %p with witness %s', (regions, witnessRegion, message) => {
     expect(() => build({ witnessRegion }, regions)).toThrow(message);
@@ -275,5 +280,82 @@ describe('operations on the pair', () => {
     const other = build();
     expect(() => other.pair.addRecommendedAlarms({ alarmTopic: new sns.Topic(other.a, 'Ops') }))
       .toThrow(/addRecommendedAlarms\(options\) would send both Regions' alarms to one Region's topic or action/);
+  });
+});
+
+describe('network conditions per cluster (VPCs and endpoints belong to one Region)', () => {
+  const VPC_B = 'vpc-0bbbbbbbbbbbbbbbb';
+  const identity = [allowPolicy(['dsql:DbConnect'], ['*'])];
+
+  test('each cluster admits its own Region\'s VPC, both admit the shared public IPs', async () => {
+    const { a, b, pair } = build({
+      connectConditions: { sourceIps: ['203.0.113.0/24'] },
+      first: { stack: undefined as any, connectConditions: { sourceVpcIds: [VPC_A] } },
+      second: { stack: undefined as any, connectConditions: { sourceVpcIds: [VPC_B] } },
+    }, undefined, { members: true });
+    const ra = new ResolvedTemplate(a, 'us-east-1');
+    const rb = new ResolvedTemplate(b, 'us-east-2');
+    const ida = a.getLogicalId(pair.firstCluster.cfnCluster);
+    const idb = b.getLogicalId(pair.secondCluster.cfnCluster);
+    const on = (r: ResolvedTemplate, id: string, req: object) => decide({ identityPolicies: identity, resourcePolicy: r.clusterPolicy(id) },
+      { principal: APP_ROLE, action: 'dsql:DbConnect', resource: r.clusterArn(id), ...req });
+    const viaA = { sourceVpc: VPC_A, sourceVpce: VPCE };
+    const viaB = { sourceVpc: VPC_B, sourceVpce: 'vpce-0bbbbbbbbbbbbbbbb' };
+    expect(await on(ra, ida, viaA)).toBe('Allowed');
+    expect(await on(rb, idb, viaB)).toBe('Allowed');
+    expect(await on(ra, ida, viaB)).toBe('ExplicitlyDenied');
+    expect(await on(rb, idb, viaA)).toBe('ExplicitlyDenied');
+    // control: the shared condition holds on both
+    expect(await on(ra, ida, { sourceIp: '203.0.113.7' })).toBe('Allowed');
+    expect(await on(rb, idb, { sourceIp: '203.0.113.7' })).toBe('Allowed');
+    expect(await on(rb, idb, { sourceIp: '198.51.100.7' })).toBe('ExplicitlyDenied');
+  });
+
+  test('refuses sourceVpcIds or sourceVpcEndpointIds for both clusters, and a key given twice', () => {
+    expect(() => build({ connectConditions: { sourceVpcIds: [VPC_A], sourceVpcEndpointIds: [VPCE] } }))
+      .toThrow(/First\/Orders: 2 problems:[\s\S]*connectConditions\.sourceVpcIds names VPCs or endpoints, which belong to one Region[\s\S]*Give sourceVpcIds per cluster: first\.connectConditions\.sourceVpcIds/);
+    const twice = {
+      connectConditions: { principalArns: [APP_ROLE] },
+      first: { stack: undefined as any, connectConditions: { principalArns: [STRANGER] } },
+    };
+    expect(() => build(twice, undefined, { members: true })).toThrow(/first\.connectConditions\.principalArns is also given in the pair's connectConditions/);
+  });
+
+  test('refuses a VPC or endpoint known to be in the other Region; control: its own Region\'s are accepted', () => {
+    const app = new App();
+    const a = new Stack(app, 'First', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const b = new Stack(app, 'Second', { env: { account: ACCOUNT, region: 'us-east-2' }, crossRegionReferences: true });
+    const vpcA = new ec2.Vpc(a, 'Vpc', { natGateways: 0, maxAzs: 1 });
+    const vpcB = ec2.Vpc.fromVpcAttributes(b, 'Vpc', { vpcId: VPC_B, availabilityZones: ['us-east-2a'] });
+    expect(() => new DsqlMultiRegionPair(a, 'Wrong', {
+      first: { stack: a, connectConditions: { sourceVpcIds: [vpcB.vpcId] } },
+      second: { stack: b },
+      witnessRegion: 'us-west-2',
+    })).toThrow(new RegExp('First/Wrong: first\\.connectConditions\\.sourceVpcIds is a VPC of Region us-east-2, but the first cluster is in us-east-1'
+      + '.*\\(got "vpc-0bbbbbbbbbbbbbbbb"\\)\\. Move it to the other member\'s connectConditions\\.sourceVpcIds'));
+    expect(() => new DsqlMultiRegionPair(a, 'Right', {
+      first: { stack: a, connectConditions: { sourceVpcIds: [vpcA.vpcId] } },
+      second: { stack: b, connectConditions: { sourceVpcIds: [vpcB.vpcId] } },
+      witnessRegion: 'us-west-2',
+    })).not.toThrow();
+  });
+});
+
+describe('a private-path guardrail on a pair', () => {
+  const ADMIN = `arn:aws:iam::${ACCOUNT}:role/network-admin`;
+
+  test('guarding one cluster only warns that its peer is open', () => {
+    const { a, pair } = build();
+    new DsqlPrivatePathGuardrail(a, 'Guard', { clusters: [pair.firstCluster], adminPrincipalArns: [ADMIN] });
+    Annotations.fromStack(a).hasWarning('/First/Guard', Match.stringLikeRegexp(
+      'First/Orders-us-east-1 is guarded, but its multi-Region peer Second/Orders-us-east-2.*secure-dsql:unguarded-peer'));
+  });
+
+  test('control: both clusters guarded (each in its stack) synthesize without the warning', () => {
+    const { a, b, pair } = build();
+    new DsqlPrivatePathGuardrail(a, 'Guard', { clusters: [pair.firstCluster], adminPrincipalArns: [ADMIN] });
+    new DsqlPrivatePathGuardrail(b, 'Guard', { clusters: [pair.secondCluster], adminPrincipalArns: [ADMIN] });
+    Annotations.fromStack(a).hasNoWarning('/First/Guard', Match.stringLikeRegexp('unguarded-peer'));
+    Annotations.fromStack(b).hasNoWarning('/Second/Guard', Match.stringLikeRegexp('unguarded-peer'));
   });
 });

@@ -14,6 +14,7 @@ import { Policy, Statement } from '../private/policy/evaluate';
 import { admitsByAddress, bpaRejects, wildcardReach } from '../private/policy/predicates';
 import { Str, hasParam, keyOf, literal, show } from '../private/policy/values';
 import { clientCidrProblem } from '../private/security-group-rules';
+import { WARNING_IDS } from '../private/warnings';
 
 export interface Finding {
   readonly level: 'error' | 'warning';
@@ -28,10 +29,10 @@ export interface Finding {
 
 /** Warning ids, to acknowledge with `Annotations.of(scope).acknowledgeWarning(id)`. */
 export const WARNINGS = {
-  clientCannotConnect: 'secure-dsql:client-cannot-connect',
-  rootPrincipalArn: 'secure-dsql:root-principal-arn',
-  deployTimeNetworkValue: 'secure-dsql:deploy-time-network-allow-list',
-  handlerRouteUnknown: 'secure-dsql:handler-route-unknown',
+  clientCannotConnect: WARNING_IDS.clientCannotConnect,
+  rootPrincipalArn: WARNING_IDS.rootPrincipalArn,
+  deployTimeNetworkValue: WARNING_IDS.deployTimeNetworkValue,
+  handlerRouteUnknown: WARNING_IDS.handlerRouteUnknown,
 } as const;
 
 const LAYER_FIX: Record<Layer, string> = {

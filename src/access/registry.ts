@@ -24,6 +24,7 @@ import type { AccessRegistry } from './declarations';
 import { evaluateModel } from './evaluate';
 import { REPORT_JSON, REPORT_MARKDOWN, renderJson, renderMarkdown } from './report';
 import { withValidationCode } from '../private/errors';
+import { WARNING_IDS } from '../private/warnings';
 
 /** The context key that turns the report files off (`false`). */
 export const REPORT_CONTEXT_KEY = 'secure-dsql:accessReport';
@@ -135,7 +136,7 @@ export function runAccessModel(stage: Stage, registry: AccessRegistry, host?: IC
   } catch (e) {
     // A defect of the model must not hide the app's own validation errors: say so, and let synth go on.
     const target = registry.clusters[0] ?? host ?? stage;
-    Annotations.of(target).addWarningV2('secure-dsql:access-model-failed',
+    Annotations.of(target).addWarningV2(WARNING_IDS.accessModelFailed,
       `The secure-dsql access model could not analyse this app (${(e as Error).message}); no access checks ran and no report was written. Please report this.`);
   }
   return errors;

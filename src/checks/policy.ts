@@ -134,6 +134,15 @@ export function resourceScope(value: unknown, template: TemplateView): ResourceS
   return wildcardMatch(parts.slice(5).join(':'), ANY_CLUSTER, false) ? 'all-clusters' : 'cluster';
 }
 
+/**
+ * Whether a statement may reach a cluster: one of its resources is a cluster, every cluster, or unknown (a
+ * reference to another stack, an import, a parameter: a cluster ARN imported from a data stack is the common
+ * layout, so an unknown resource counts as possibly a cluster).
+ */
+export function mayNameCluster(scopes: readonly ResourceScope[]): boolean {
+  return !scopes.every((s) => s === 'other');
+}
+
 /** What the resources of a statement can be; `NotResource` names every cluster unless it excludes them. */
 export function statementScopes(st: PolicyStatement, template: TemplateView): ResourceScope[] {
   if (st.resources) return st.resources.map((r) => resourceScope(r, template));

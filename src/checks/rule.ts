@@ -45,6 +45,11 @@ export interface TemplateView {
   readonly account?: string;
   /** The resources of one type, resolved; without it, `resources` is filtered. */
   ofType?(type: string): ResourceView[];
+  /**
+   * The literal CIDR blocks the app knows for a VPC that is not a resource of the template, by its literal id (an
+   * imported VPC: `Vpc.fromLookup`, `Vpc.fromVpcAttributes` with `vpcCidrBlock`); empty when none is known.
+   */
+  importedVpcCidrs?(vpcId: string): string[];
 }
 
 /** The verdict of a rule on one resource; `details` say what exactly is wrong. */
@@ -66,6 +71,12 @@ export interface DsqlRule {
   readonly fix: string;
   /** The resource types the rule inspects. */
   readonly resourceTypes: readonly string[];
+  /**
+   * The rule belongs to the strict level (`DsqlSecurityChecks({ strict: true })`): it reports a library default
+   * some teams do not accept (the AWS-owned key), so the default pack, quiet on the library's defaults, leaves it
+   * out. @default false
+   */
+  readonly strict?: boolean;
   evaluate(resource: ResourceView, template: TemplateView): RuleResult;
 }
 

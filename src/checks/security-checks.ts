@@ -24,14 +24,24 @@ export enum DsqlCheckLevel {
  */
 export interface DsqlSecurityChecksProps {
   /**
-   * Change the level of rules by id, e.g. `{ 'DSQL-C4': DsqlCheckLevel.OFF }` for teams that accept AWS-owned keys,
-   * or `{ 'DSQL-C2': DsqlCheckLevel.ERROR }` to fail the synth on a cluster without a restricting resource policy.
+   * Change the level of rules by id, e.g. `{ 'DSQL-C2': DsqlCheckLevel.ERROR }` to fail the synth on a cluster
+   * without a restricting resource policy, or `{ 'DSQL-C4': DsqlCheckLevel.WARNING }` to run that rule of the strict
+   * level alone.
    *
    * `DSQL-S1` (invalid suppressions) cannot be changed. An unknown id is an error.
    *
    * @default - every rule at its own level (README "DsqlSecurityChecks" lists them)
    */
   readonly ruleLevels?: { [ruleId: string]: DsqlCheckLevel };
+
+  /**
+   * Also run the rules of the strict level, which report library defaults that some teams do not accept:
+   * `DSQL-C4` (a cluster encrypted with the AWS-owned key). The default pack is quiet on the library's secure
+   * defaults. A strict rule named in `ruleLevels` with `WARNING` or `ERROR` runs without `strict` too.
+   *
+   * @default false - the default level (README "DsqlSecurityChecks" lists the rules of each level)
+   */
+  readonly strict?: boolean;
 
   /**
    * Add an info annotation for each finding that a suppression hides, with the suppression's reason, so that
@@ -83,7 +93,9 @@ export class DsqlSecurityChecks implements IAspect {
     }
     this.logSuppressed = props.logSuppressed ?? false;
     for (const rule of RULES) {
-      if (this.levels.get(rule.id) === DsqlCheckLevel.OFF) continue;
+      const level = this.levels.get(rule.id);
+      if (level === DsqlCheckLevel.OFF) continue;
+      if (rule.strict && !props.strict && level === undefined) continue;
       for (const type of rule.resourceTypes) this.rulesByType.set(type, [...(this.rulesByType.get(type) ?? []), rule]);
     }
   }

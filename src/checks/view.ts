@@ -18,6 +18,7 @@ export class StackIndex implements TemplateView {
   public readonly account?: string;
   public readonly resources: ReadonlyMap<string, ResourceView>;
   private readonly views = new Map<CfnResource, ResourceView | undefined>();
+  private readonly importedCidrs = new Map<string, string[]>();
   private lists?: Lists;
 
   constructor(private readonly stack: Stack) {
@@ -45,6 +46,31 @@ export class StackIndex implements TemplateView {
     }
     this.views.set(c, view);
     return view;
+  }
+
+  /**
+   * The literal CIDR blocks of the imported VPCs of the app with this id: constructs that are not resources and
+   * carry a `vpcId` and a `vpcCidrBlock` (what `Vpc.fromLookup` and `Vpc.fromVpcAttributes` make), read by shape,
+   * without importing any construct class. Found once per id.
+   */
+  public importedVpcCidrs(vpcId: string): string[] {
+    let cidrs = this.importedCidrs.get(vpcId);
+    if (cidrs) return cidrs;
+    const found = new Set<string>();
+    for (const c of this.stack.node.root.node.findAll()) {
+      const v = c as IConstruct & { vpcId?: unknown; vpcCidrBlock?: unknown; selectSubnets?: unknown };
+      if (CfnResource.isCfnResource(c) || typeof v.selectSubnets !== 'function' || v.vpcId !== vpcId) continue;
+      let cidr: unknown;
+      try {
+        cidr = v.vpcCidrBlock; // an imported VPC without a known block throws on read
+      } catch {
+        continue;
+      }
+      if (typeof cidr === 'string' && !Token.isUnresolved(cidr)) found.add(cidr);
+    }
+    cidrs = [...found];
+    this.importedCidrs.set(vpcId, cidrs);
+    return cidrs;
   }
 
   public byLogicalId(logicalId: string): ResourceView | undefined {

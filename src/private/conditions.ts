@@ -2,13 +2,15 @@ import { Annotations, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { isPrivateCidr, mergeCidrs } from './cidr';
-import { fail } from './errors';
+import { fail, validateAll } from './errors';
 import { CONNECT_ACTIONS } from './facts/actions';
+import { PropRule, checkPropShape, listRule } from './prop-shape';
 import {
   IAM_PRINCIPAL_ARN, ORG_ID, ORG_PATH, VPC_ENDPOINT_ID, VPC_ID,
   concrete, requireNonEmpty, requireUnique, validateCidrs, validatePattern,
 } from './validation';
 import type { DsqlConnectConditions } from '../connect-conditions';
+import { WARNING_IDS } from './warnings';
 
 /**
  * The one renderer and validator of `DsqlConnectConditions` (docs/ARCHITECTURE.md, "The conditions model").
@@ -32,68 +34,78 @@ export interface RenderOptions {
  * construct, the property, the bad value and the fix. Token values are skipped (known only at deploy).
  */
 export function validateConnectConditions(scope: IConstruct, prop: string, c: DsqlConnectConditions): void {
+  checkPropShape(scope, c, CONDITIONS_SHAPE, `${prop}.`);
   const empty = 'Leave the property out, or list at least one value: an empty allow-list is neither "allow nobody" nor "allow all".';
-  requireNonEmpty(scope, `${prop}.sourceIps`, c.sourceIps, empty);
-  requireNonEmpty(scope, `${prop}.sourceVpcIds`, c.sourceVpcIds, empty);
-  requireNonEmpty(scope, `${prop}.sourceVpcEndpointIds`, c.sourceVpcEndpointIds, empty);
-  requireNonEmpty(scope, `${prop}.principalArns`, c.principalArns, empty);
-  requireNonEmpty(scope, `${prop}.principalOrgIds`, c.principalOrgIds, empty);
-  requireNonEmpty(scope, `${prop}.principalOrgPaths`, c.principalOrgPaths, empty);
-  requireNonEmpty(scope, `${prop}.vpcSourceIps`, c.vpcSourceIps, empty);
+  // Every list's problems are reported together (validateAll); the checks of one list stop at its first problem.
+  validateAll(scope, [
+    ...CONDITION_LISTS.map((list) => () => requireNonEmpty(scope, `${prop}.${list}`, c[list], empty)),
+    () => c.sourceIps && validateSourceIps(scope, prop, c.sourceIps),
+    () => c.sourceVpcIds && validateList(scope, `${prop}.sourceVpcIds`, c.sourceVpcIds, VPC_ID, 'a VPC id', 'vpc-0123456789abcdef0'),
+    () => c.sourceVpcEndpointIds && validateList(scope, `${prop}.sourceVpcEndpointIds`, c.sourceVpcEndpointIds, VPC_ENDPOINT_ID,
+      'an interface VPC endpoint id', 'vpce-0123456789abcdef0'),
+    () => c.principalArns && validateList(scope, `${prop}.principalArns`, c.principalArns, IAM_PRINCIPAL_ARN,
+      'an IAM role or user ARN', 'arn:aws:iam::123456789012:role/app'),
+    () => c.principalOrgIds && validateList(scope, `${prop}.principalOrgIds`, c.principalOrgIds, ORG_ID, 'an AWS Organizations id', 'o-a1b2c3d4e5'),
+    () => c.principalOrgPaths && validateOrgPaths(scope, prop, c),
+    () => c.vpcSourceIps && validateVpcSourceIps(scope, prop, c.vpcSourceIps),
+    () => validateCombination(scope, prop, c),
+  ]);
+}
 
-  if (c.sourceIps) {
-    validateCidrs(scope, `${prop}.sourceIps`, c.sourceIps);
-    requireUnique(scope, `${prop}.sourceIps`, c.sourceIps);
-    const privateBlocks = concrete(c.sourceIps).filter(isPrivateCidr);
-    if (privateBlocks.length > 0) {
-      Annotations.of(scope).addWarningV2('secure-dsql:private-source-ip',
-        `${prop}.sourceIps lists private blocks (${privateBlocks.join(', ')}), which never match: aws:SourceIp only carries `
-        + 'the public address of a request over the internet. To trust a network inside AWS, use sourceVpcIds or sourceVpcEndpointIds.');
-    }
+/** The list props of DsqlConnectConditions. */
+const CONDITION_LISTS = ['sourceIps', 'sourceVpcIds', 'sourceVpcEndpointIds', 'principalArns', 'principalOrgIds',
+  'principalOrgPaths', 'vpcSourceIps'] as const;
+
+/** The shape of DsqlConnectConditions (src/private/prop-shape.ts). */
+const CONDITIONS_SHAPE: PropRule[] = [
+  ...CONDITION_LISTS.map((list) => listRule(list, `Give ${list} as a list of strings, e.g. ${list}: [value].`, false, 'string')),
+  { path: 'blockPublicAccess', kind: 'boolean', fix: 'Give blockPublicAccess as true or false.' },
+];
+
+function validateList(scope: IConstruct, prop: string, values: string[], pattern: RegExp, what: string, example: string): void {
+  validatePattern(scope, prop, values, pattern, what, example);
+  requireUnique(scope, prop, values);
+}
+
+function validateSourceIps(scope: IConstruct, prop: string, sourceIps: string[]): void {
+  validateCidrs(scope, `${prop}.sourceIps`, sourceIps);
+  requireUnique(scope, `${prop}.sourceIps`, sourceIps);
+  const privateBlocks = concrete(sourceIps).filter(isPrivateCidr);
+  if (privateBlocks.length > 0) {
+    Annotations.of(scope).addWarningV2(WARNING_IDS.privateSourceIp,
+      `${prop}.sourceIps lists private blocks (${privateBlocks.join(', ')}), which never match: aws:SourceIp only carries `
+      + 'the public address of a request over the internet. To trust a network inside AWS, use sourceVpcIds or sourceVpcEndpointIds.');
   }
-  if (c.sourceVpcIds) {
-    validatePattern(scope, `${prop}.sourceVpcIds`, c.sourceVpcIds, VPC_ID, 'a VPC id', 'vpc-0123456789abcdef0');
-    requireUnique(scope, `${prop}.sourceVpcIds`, c.sourceVpcIds);
-  }
-  if (c.sourceVpcEndpointIds) {
-    validatePattern(scope, `${prop}.sourceVpcEndpointIds`, c.sourceVpcEndpointIds, VPC_ENDPOINT_ID,
-      'an interface VPC endpoint id', 'vpce-0123456789abcdef0');
-    requireUnique(scope, `${prop}.sourceVpcEndpointIds`, c.sourceVpcEndpointIds);
-  }
-  if (c.principalArns) {
-    validatePattern(scope, `${prop}.principalArns`, c.principalArns, IAM_PRINCIPAL_ARN,
-      'an IAM role or user ARN', 'arn:aws:iam::123456789012:role/app');
-    requireUnique(scope, `${prop}.principalArns`, c.principalArns);
-  }
+}
+
+function validateOrgPaths(scope: IConstruct, prop: string, c: DsqlConnectConditions): void {
+  const paths = c.principalOrgPaths ?? [];
+  validateList(scope, `${prop}.principalOrgPaths`, paths, ORG_PATH,
+    'an organization path (o-…/r-…/ou-…/, a trailing * allowed)', 'o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*');
   if (c.principalOrgIds) {
-    validatePattern(scope, `${prop}.principalOrgIds`, c.principalOrgIds, ORG_ID, 'an AWS Organizations id', 'o-a1b2c3d4e5');
-    requireUnique(scope, `${prop}.principalOrgIds`, c.principalOrgIds);
-  }
-  if (c.principalOrgPaths) {
-    validatePattern(scope, `${prop}.principalOrgPaths`, c.principalOrgPaths, ORG_PATH,
-      'an organization path (o-…/r-…/ou-…/, a trailing * allowed)', 'o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*');
-    requireUnique(scope, `${prop}.principalOrgPaths`, c.principalOrgPaths);
-    if (c.principalOrgIds) {
-      const orgs = concrete(c.principalOrgIds);
-      for (const path of concrete(c.principalOrgPaths)) {
-        const org = path.split('/')[0];
-        if (orgs.length === c.principalOrgIds.length && !orgs.includes(org)) {
-          fail(scope, `${prop}.principalOrgPaths`, path, `is in organization ${org}, which principalOrgIds does not list, so nobody could match both`,
-            'List that organization in principalOrgIds too, or drop the path (both must hold: they combine with AND).');
-        }
+    const orgs = concrete(c.principalOrgIds);
+    for (const path of concrete(paths)) {
+      const org = path.split('/')[0];
+      if (orgs.length === c.principalOrgIds.length && !orgs.includes(org)) {
+        fail(scope, `${prop}.principalOrgPaths`, path, `is in organization ${org}, which principalOrgIds does not list, so nobody could match both`,
+          'List that organization in principalOrgIds too, or drop the path (both must hold: they combine with AND).');
       }
     }
   }
-  if (c.vpcSourceIps) {
-    validateCidrs(scope, `${prop}.vpcSourceIps`, c.vpcSourceIps);
-    requireUnique(scope, `${prop}.vpcSourceIps`, c.vpcSourceIps);
-    const publicBlocks = concrete(c.vpcSourceIps).filter((cidr) => !isPrivateCidr(cidr));
-    if (publicBlocks.length > 0) {
-      Annotations.of(scope).addWarningV2('secure-dsql:public-vpc-source-ip',
-        `${prop}.vpcSourceIps lists blocks outside the private ranges (${publicBlocks.join(', ')}): aws:VpcSourceIp carries the client's `
-        + 'address inside the VPC, which is private unless the VPC uses public address space. Check that these are your VPC\'s blocks.');
-    }
+}
+
+function validateVpcSourceIps(scope: IConstruct, prop: string, vpcSourceIps: string[]): void {
+  validateCidrs(scope, `${prop}.vpcSourceIps`, vpcSourceIps);
+  requireUnique(scope, `${prop}.vpcSourceIps`, vpcSourceIps);
+  const publicBlocks = concrete(vpcSourceIps).filter((cidr) => !isPrivateCidr(cidr));
+  if (publicBlocks.length > 0) {
+    Annotations.of(scope).addWarningV2(WARNING_IDS.publicVpcSourceIp,
+      `${prop}.vpcSourceIps lists blocks outside the private ranges (${publicBlocks.join(', ')}): aws:VpcSourceIp carries the client's `
+      + 'address inside the VPC, which is private unless the VPC uses public address space. Check that these are your VPC\'s blocks.');
   }
+}
+
+function validateCombination(scope: IConstruct, prop: string, c: DsqlConnectConditions): void {
   if (c.blockPublicAccess && c.sourceIps) {
     fail(scope, `${prop}.blockPublicAccess`, true, 'contradicts sourceIps: public IPs never arrive through a VPC endpoint, so nobody could connect from them',
       'Drop sourceIps to allow only private connections, or drop blockPublicAccess to allow the listed public IPs.');

@@ -10,6 +10,7 @@ import { acknowledgeCustomResourceFunctions } from './nag';
 import type { IDsqlCluster } from '../cluster-ref';
 import type { IDsqlConnectionEndpoint } from '../endpoint-ref';
 import { markLibraryOwner } from './owner-marker';
+import { WARNING_IDS } from './warnings';
 import { DeclaredState, digestOf, NAME_ONLY, TRUST_ENV } from '../handlers/database-role/trust';
 import { DatabaseRoleFunction } from '../handlers/database-role-function';
 
@@ -226,7 +227,7 @@ export class DatabaseRoleHandler extends Construct {
     for (const role of rendered.nameOnly) {
       if (this.warned.has(role.scope)) continue;
       this.warned.add(role.scope);
-      Annotations.of(role.scope).addWarningV2('secure-dsql:database-role-state-by-name',
+      Annotations.of(role.scope).addWarningV2(WARNING_IDS.databaseRoleStateByName,
         `The handler of this role checks its name, cluster, host and stack, but not its principals and privileges: the declared states of the ${this.roles.length} roles `
         + `on this cluster and placement do not fit in the handler's ${ENVIRONMENT_QUOTA}-byte environment (about ${rendered.size} bytes). `
         + 'Give principals as literal ARNs (principalArns), whose state is stored as a 51-byte digest, or spread the roles over other placements.');

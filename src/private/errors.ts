@@ -36,8 +36,12 @@ export function hasValidationCode(message: string): boolean {
  * recognise it with the exported `DsqlErrors.isValidationError(error)`, which works from every jsii language.
  */
 export class DsqlValidationError extends Error {
-  constructor(message: string) {
+  /** Every problem this error reports, each a message of the one formatter (one, unless several were collected). */
+  public readonly problems: string[];
+
+  constructor(message: string, problems: string[] = [message]) {
     super(withValidationCode(message));
+    this.problems = problems;
     this.name = 'DsqlValidationError';
     Object.defineProperty(this, VALIDATION_ERROR_SYMBOL, { value: true, enumerable: false });
   }
@@ -83,4 +87,36 @@ export function failureMessage(scope: IConstruct, prop: string, value: unknown, 
 /** The one formatter of every message: `<path>: <prop> <problem> (got <value>). <fix>`. */
 export function formatFailure(path: string, prop: string, value: unknown, problem: string, fix: string): string {
   return `${path}: ${prop} ${problem} (got ${show(value)}). ${fix}`;
+}
+
+/**
+ * The one message of several problems of one construct: the single message itself, or a header and one line
+ * per problem (each already of the formatter's form), as aws-cdk-lib's `validateAllProps` reports them.
+ */
+export function combinedMessage(path: string, problems: readonly string[]): string {
+  if (problems.length === 1) return problems[0];
+  return `${path}: ${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`;
+}
+
+/**
+ * Run every check of a construct's props and report all their problems at once: each check may `fail`; the
+ * failures are collected (an error of another kind is rethrown as is) and thrown as one validation error that
+ * lists them all. Checks that depend on an earlier one belong in the same check function.
+ */
+export function validateAll(scope: IConstruct, checks: ReadonlyArray<() => void>): void {
+  const problems: string[] = [];
+  for (const check of checks) {
+    try {
+      check();
+    } catch (e) {
+      if (!(e instanceof DsqlValidationError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  throwProblems(scope, problems);
+}
+
+/** Throw the collected `problems` of `scope` as one validation error, when there are any. */
+export function throwProblems(scope: IConstruct, problems: readonly string[]): void {
+  if (problems.length > 0) throw new DsqlValidationError(combinedMessage(scope.node.path, problems), [...problems]);
 }

@@ -5,6 +5,7 @@ import { cidrProblem, isAnyAddress, isPrivateCidr, parseCidr } from './cidr';
 import { fail, failureMessage } from './errors';
 import { QUOTAS } from './quota';
 import { validationMemo } from './validation-memo';
+import { WARNING_IDS } from './warnings';
 
 /**
  * Pure inspection of security-group rules for the private path: which client blocks are acceptable, and
@@ -63,12 +64,30 @@ export function peerCidr(client: ec2.IConnectable): string | undefined {
   return config?.cidrIp ?? config?.cidrIpv6;
 }
 
-/** Check a client given to the endpoint: a CIDR peer must be a private block; a token gets a warning. */
+/** The prefix list id of a peer given as a client (`ec2.Peer.prefixList(...)`), if it is one. */
+export function peerPrefixList(client: ec2.IConnectable): string | undefined {
+  const peer = client as Partial<ec2.IPeer>;
+  if (typeof peer.toIngressRuleConfig !== 'function') return undefined;
+  return peer.toIngressRuleConfig()?.sourcePrefixListId;
+}
+
+/**
+ * Check a client given to the endpoint: a CIDR peer must be a private block; a token CIDR or a prefix list
+ * (whose entries are not in the template and may change at any time) gets a warning.
+ */
 export function checkPeer(scope: IConstruct, prop: string, client: ec2.IConnectable): void {
+  const prefixList = peerPrefixList(client);
+  if (prefixList !== undefined) {
+    Annotations.of(scope).addWarningV2(WARNING_IDS.prefixListClient,
+      `${prop}: prefix list ${Token.isUnresolved(prefixList) ? '(a token)' : prefixList} admits whatever blocks it holds, which cannot be `
+      + 'checked at synth and may change after deployment (any address, public ones included). Make sure it holds private client ranges '
+      + `only and who may change it, then acknowledge: Annotations.of(endpoint).acknowledgeWarning('${WARNING_IDS.prefixListClient}', reason).`);
+    return;
+  }
   const cidr = peerCidr(client);
   if (cidr === undefined) return;
   if (Token.isUnresolved(cidr)) {
-    Annotations.of(scope).addWarningV2('secure-dsql:token-client-cidr',
+    Annotations.of(scope).addWarningV2(WARNING_IDS.tokenClientCidr,
       `${prop}: a CIDR block given as a token cannot be checked at synth; make sure it is a private range.`);
     return;
   }

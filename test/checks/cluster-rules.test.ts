@@ -1,8 +1,8 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dsql from 'aws-cdk-lib/aws-dsql';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { checkedStack, compliantCluster, findingsOf, vpc } from './support';
-import { SecureDsqlCluster } from '../../src';
+import { checkedStack, compliantCluster, dsqlFindings, findingsOf, vpc } from './support';
+import { DsqlCheckLevel, SecureDsqlCluster } from '../../src';
 
 const CONNECT = ['dsql:DbConnect', 'dsql:DbConnectAdmin'];
 const policy = (...statements: object[]) => ({ Version: '2012-10-17', Statement: statements });
@@ -124,21 +124,35 @@ describe('DSQL-C3 cluster resource policy that DSQL rejects', () => {
   });
 });
 
-describe('DSQL-C4 cluster encrypted with the AWS-owned key', () => {
+describe('DSQL-C4 cluster encrypted with the AWS-owned key (strict level)', () => {
   test.each([
     ['no KmsEncryptionKey', undefined],
     ['AWS_OWNED_KMS_KEY', 'AWS_OWNED_KMS_KEY'],
   ])('non-compliant: %s', (_name, key) => {
-    const s = checkedStack();
+    const s = checkedStack({ strict: true });
     const c = compliantCluster(s);
     c.kmsEncryptionKey = key;
     expect(findingsOf(s, 'DSQL-C4')).toEqual([expect.objectContaining({ level: 'warning', path: '/Stack/Cluster' })]);
   });
 
   test('compliant: a customer-managed key', () => {
-    const s = checkedStack();
+    const s = checkedStack({ strict: true });
     compliantCluster(s);
     expect(findingsOf(s, 'DSQL-C4')).toEqual([]);
+  });
+
+  test('the default pack is quiet on the library\'s default (a plain SecureDsqlCluster, or any cluster without a key)', () => {
+    const s = checkedStack();
+    new SecureDsqlCluster(s, 'Db');
+    compliantCluster(s).kmsEncryptionKey = undefined;
+    expect(findingsOf(s, 'DSQL-C4')).toEqual([]);
+    expect(dsqlFindings(s)).toEqual([expect.objectContaining({ path: '/Stack/Db/Resource', message: expect.stringMatching(/^\[DSQL-C2\]/) })]);
+  });
+
+  test('ruleLevels naming DSQL-C4 runs it without strict', () => {
+    const s = checkedStack({ ruleLevels: { 'DSQL-C4': DsqlCheckLevel.ERROR } });
+    compliantCluster(s).kmsEncryptionKey = undefined;
+    expect(findingsOf(s, 'DSQL-C4')).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Cluster' })]);
   });
 });
 
@@ -150,7 +164,7 @@ test('the cluster rules read properties set through escape hatches (addPropertyO
 });
 
 test('a cluster rule finding names the construct, the rule and the fix', () => {
-  const s = checkedStack();
+  const s = checkedStack({ strict: true });
   new dsql.CfnCluster(s, 'Bare');
   new ec2.CfnVPC(s, 'Unrelated', { cidrBlock: '10.0.0.0/16' });
   const ids = ['DSQL-C1', 'DSQL-C2', 'DSQL-C4'];

@@ -112,7 +112,8 @@ describe('DSQL-E2 endpoint security group with ingress from outside the private 
     expect(() => (s.node.root as App).synth()).toThrow(/has an ingress rule from a block that is not a private range/);
     // The aspect ran before the validation failed: its annotations are in the construct metadata.
     const messages = s.node.findAll().flatMap((c) => c.node.metadata.map((m) => String(m.data)));
-    expect(messages.filter((m) => m.startsWith('[DSQL-'))).toEqual([expect.stringMatching(/^\[DSQL-C[24]\]/), expect.stringMatching(/^\[DSQL-C[24]\]/)]);
+    // Only the cluster's DSQL-C2 (no restricting policy); DSQL-C4 is in the strict level.
+    expect(messages.filter((m) => m.startsWith('[DSQL-'))).toEqual([expect.stringMatching(/^\[DSQL-C2\]/)]);
   });
 });
 
@@ -152,6 +153,55 @@ describe('DSQL-E3 endpoint open to its whole VPC', () => {
     const s = checkedStack();
     l1Endpoint(s, o);
     expect(findingsOf(s, 'DSQL-E3')).toEqual([]);
+  });
+});
+
+describe('DSQL-E3 with an imported VPC (no VPC resource in the template; the app knows its CIDR)', () => {
+  const imported = (s: Stack, vpcCidrBlock?: string) => ec2.Vpc.fromVpcAttributes(s, 'Imported', {
+    vpcId: 'vpc-0123456789abcdef0', vpcCidrBlock, availabilityZones: ['us-east-1a'], isolatedSubnetIds: ['subnet-0123456789abcdef0'],
+  });
+
+  test('non-compliant: Vpc.fromVpcAttributes with its CIDR and an InterfaceVpcEndpoint left open: true', () => {
+    const s = checkedStack();
+    const cluster = compliantCluster(s);
+    new ec2.InterfaceVpcEndpoint(s, 'Open', {
+      vpc: imported(s, '10.20.0.0/16'), service: new ec2.InterfaceVpcEndpointService(cluster.attrVpcEndpointServiceName, 5432),
+    });
+    const found = findingsOf(s, 'DSQL-E3');
+    expect(found).toEqual([expect.objectContaining({ level: 'warning', path: '/Stack/Open/Resource' })]);
+    expect(found[0].message).toMatch(/10\.20\.0\.0\/16.*it contains the VPC's CIDR block/);
+  });
+
+  test.each<[string, string | undefined, string]>([
+    ['open: false, a subnet of the imported VPC admitted', '10.20.0.0/16', '10.20.1.0/24'],
+    ['an imported VPC whose CIDR the app does not know', undefined, '10.20.0.0/16'],
+  ])('control: %s', (_name, vpcCidr, admitted) => {
+    const s = checkedStack();
+    const cluster = compliantCluster(s);
+    const endpoint = new ec2.InterfaceVpcEndpoint(s, 'Closed', {
+      vpc: imported(s, vpcCidr), open: false, service: new ec2.InterfaceVpcEndpointService(cluster.attrVpcEndpointServiceName, 5432),
+    });
+    endpoint.connections.allowFrom(ec2.Peer.ipv4(admitted), ec2.Port.tcp(5432));
+    expect(findingsOf(s, 'DSQL-E3')).toEqual([]);
+  });
+});
+
+describe('DSQL-E5 connection endpoint without an endpoint policy', () => {
+  test('non-compliant: the naive InterfaceVpcEndpoint (no policy: the default allows everything)', () => {
+    const s = checkedStack();
+    naiveEndpoint(s);
+    const found = findingsOf(s, 'DSQL-E5');
+    expect(found).toEqual([expect.objectContaining({ level: 'warning', path: '/Stack/Naive/Resource' })]);
+    expect(found[0].message).toMatch(/no PolicyDocument/);
+  });
+
+  test('compliant: an L1 endpoint with a policy; DsqlPrivateLinkEndpoint (its own policy); a management endpoint (DSQL-M1\'s)', () => {
+    const s = checkedStack();
+    l1Endpoint(s, { inline: [tcp('10.0.1.0/24')], policyDocument: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 'dsql:DbConnect', Resource: '*' }] } });
+    const cluster = new SecureDsqlCluster(s, 'Db', { connectConditions: { blockPublicAccess: true } });
+    cluster.addPrivateLinkEndpoint('Private', { vpc: vpc(s, 'Vpc2'), privateDnsEnabled: false });
+    new ec2.InterfaceVpcEndpoint(s, 'Management', { vpc: vpc(s, 'Vpc3'), service: ec2.InterfaceVpcEndpointAwsService.DSQL_MANAGEMENT, open: false });
+    expect(findingsOf(s, 'DSQL-E5')).toEqual([]);
   });
 });
 

@@ -1,7 +1,8 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { App, ArnFormat, Aspects, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { checkedStack, compliantCluster, findingsOf } from './support';
-import { DsqlConnectPolicy, SecureDsqlCluster } from '../../src';
+import { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { ENV, checkedStack, compliantCluster, findingsOf } from './support';
+import { DsqlConnectPolicy, DsqlSecurityChecks, SecureDsqlCluster } from '../../src';
 
 const CLUSTER_ARN = 'arn:aws:dsql:us-east-1:123456789012:cluster/abcdefghijklmnopqrstuvwxyz';
 const doc = (...statements: object[]) => ({ Version: '2012-10-17', Statement: statements });
@@ -50,6 +51,31 @@ describe('DSQL-I1 identity policy that allows the connect actions by wildcard', 
     const cluster = new SecureDsqlCluster(s, 'Db');
     new iam.ManagedPolicy(s, 'Policy', { statements: [new iam.PolicyStatement({ actions: ['dsql:*'], resources: [cluster.clusterArn] })] });
     expect(findingsOf(s, 'DSQL-I1')).toEqual([expect.objectContaining({ path: '/Stack/Policy/Resource', message: expect.stringContaining('"dsql:*"') })]);
+  });
+});
+
+describe('DSQL-I1 on a cluster of another stack (an unknown resource is possibly a cluster, as in DSQL-I2)', () => {
+  test('non-compliant: dsql:* on a cluster ARN imported from a data stack', () => {
+    const app = new App();
+    Aspects.of(app).add(new DsqlSecurityChecks());
+    const data = new Stack(app, 'Data', { env: ENV });
+    const cluster = new SecureDsqlCluster(data, 'Db');
+    const s = new Stack(app, 'Stack', { env: ENV });
+    new iam.ManagedPolicy(s, 'Policy', { statements: [new iam.PolicyStatement({ actions: ['dsql:*'], resources: [cluster.clusterArn] })] });
+    expect(findingsOf(s, 'DSQL-I1')).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Policy/Resource' })]);
+  });
+
+  test('non-compliant: dsql:* on Fn::ImportValue', () => {
+    const s = checkedStack();
+    new iam.CfnManagedPolicy(s, 'Policy', { policyDocument: doc(allow('dsql:*', Fn.importValue('Data-ClusterArn'))) });
+    expect(findingsOf(s, 'DSQL-I1')).toEqual([expect.objectContaining({ path: '/Stack/Policy' })]);
+  });
+
+  test('control: dsql:* on an imported bucket ARN of the template (another resource type) stays clean', () => {
+    const s = checkedStack();
+    const bucket = new CfnBucket(s, 'Bucket');
+    new iam.CfnManagedPolicy(s, 'Policy', { policyDocument: doc(allow('dsql:*', bucket.attrArn)) });
+    expect(findingsOf(s, 'DSQL-I1')).toEqual([]);
   });
 });
 

@@ -3,13 +3,13 @@ import { join } from 'path';
 import { RULES } from '../../src/checks/rules';
 import { SUPPRESSION_RULE } from '../../src/checks/suppressions';
 
-test('the README rule table lists every rule, in order, at its level', () => {
+test('the README rule table lists every rule, in order, at its level and in its pack (default or strict)', () => {
   const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf-8');
   const start = readme.indexOf('## `DsqlSecurityChecks`');
   expect(start).toBeGreaterThan(-1);
   const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
-  const rows = [...section.matchAll(/^\| `(DSQL-[A-Z]\d+)` \| (warning|error) \|/gm)].map((m) => [m[1], m[2]]);
-  expect(rows).toEqual([...RULES, SUPPRESSION_RULE].map((r) => [r.id, r.level]));
+  const rows = [...section.matchAll(/^\| `(DSQL-[A-Z]\d+)` \| (warning|error) \| (default|strict) \|/gm)].map((m) => [m[1], m[2], m[3]]);
+  expect(rows).toEqual([...RULES, SUPPRESSION_RULE].map((r) => [r.id, r.level, (r as { strict?: boolean }).strict ? 'strict' : 'default']));
 });
 
 test('rule ids are unique and every rule has a one-line reason without a final period, and a fix', () => {

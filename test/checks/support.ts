@@ -62,8 +62,8 @@ export function compliantCluster(stack: Stack, id = 'Cluster', policy?: unknown)
 }
 
 /** A VPC with a literal CIDR block, 10.0.0.0/16. */
-export function vpc(stack: Stack): ec2.Vpc {
-  return new ec2.Vpc(stack, 'Vpc', {
+export function vpc(stack: Stack, id = 'Vpc'): ec2.Vpc {
+  return new ec2.Vpc(stack, id, {
     ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
     maxAzs: 2,
     natGateways: 0,

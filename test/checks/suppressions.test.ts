@@ -4,7 +4,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { checkedStack, compliantCluster, findingsOf } from './support';
 import { DsqlCheckLevel, DsqlSecurityChecks, SecureDsqlCluster } from '../../src';
 
-/** A cluster with only one finding: DSQL-C4 (AWS-owned key). */
+/** A cluster with only one finding: DSQL-C4 (AWS-owned key; strict level, so the stacks here are strict). */
 function clusterWithAwsOwnedKey(s: Stack): dsql.CfnCluster {
   const c = compliantCluster(s);
   c.kmsEncryptionKey = undefined;
@@ -15,7 +15,7 @@ const REASON = 'Throw-away test data; the security team accepts AWS-owned keys f
 
 describe('suppressions in cdk-nag\'s metadata form', () => {
   test('a suppression with a reason hides the finding, and only on that resource', () => {
-    const s = checkedStack();
+    const s = checkedStack({ strict: true });
     const suppressed = clusterWithAwsOwnedKey(s);
     const other = compliantCluster(s, 'Other');
     other.kmsEncryptionKey = undefined;
@@ -25,14 +25,14 @@ describe('suppressions in cdk-nag\'s metadata form', () => {
   });
 
   test.each([false, true])('cdk-nag\'s NagSuppressions on an L2 (its default child) is honoured (suppressed: %s)', (suppress) => {
-    const s = checkedStack();
+    const s = checkedStack({ strict: true });
     const cluster = new SecureDsqlCluster(s, 'Db', { connectConditions: { blockPublicAccess: true } });
     if (suppress) NagSuppressions.addResourceSuppressions(cluster, [{ id: 'DSQL-C4', reason: REASON }]);
     expect(findingsOf(s, 'DSQL-C4')).toHaveLength(suppress ? 0 : 1);
   });
 
   test('the same list under the key secure_dsql is honoured too', () => {
-    const s = checkedStack();
+    const s = checkedStack({ strict: true });
     clusterWithAwsOwnedKey(s).addMetadata('secure_dsql', { rules_to_suppress: [{ id: 'DSQL-C4', reason: REASON }] });
     expect(findingsOf(s, 'DSQL-C4')).toEqual([]);
   });
@@ -44,7 +44,7 @@ describe('suppressions in cdk-nag\'s metadata form', () => {
     ['an id of no rule', { id: 'DSQL-C9', reason: REASON }, /DSQL-C9 names no DSQL rule/],
     ['DSQL-S1 itself', { id: 'DSQL-S1', reason: REASON }, /DSQL-S1 cannot be suppressed/],
   ])('a suppression with %s is an error, and suppresses nothing', (_name, entry, detail) => {
-    const s = checkedStack();
+    const s = checkedStack({ strict: true });
     clusterWithAwsOwnedKey(s).addMetadata('cdk_nag', { rules_to_suppress: [entry] });
     const errors = findingsOf(s, 'DSQL-S1');
     expect(errors).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Cluster' })]);
@@ -53,14 +53,14 @@ describe('suppressions in cdk-nag\'s metadata form', () => {
   });
 
   test('suppressions of other packs (cdk-nag rule ids) are left alone', () => {
-    const s = checkedStack();
+    const s = checkedStack({ strict: true });
     clusterWithAwsOwnedKey(s).addMetadata('cdk_nag', { rules_to_suppress: [{ id: 'AwsSolutions-IAM4' }] });
     expect(findingsOf(s, 'DSQL-S1')).toEqual([]);
     expect(findingsOf(s, 'DSQL-C4')).toHaveLength(1);
   });
 
   test('logSuppressed reports a suppressed finding as info, with the reason', () => {
-    const s = checkedStack({ logSuppressed: true });
+    const s = checkedStack({ logSuppressed: true, strict: true });
     clusterWithAwsOwnedKey(s).addMetadata('cdk_nag', { rules_to_suppress: [{ id: 'DSQL-C4', reason: REASON }] });
     expect(findingsOf(s, 'DSQL-C4')).toEqual([expect.objectContaining({ level: 'info', message: expect.stringContaining(`[suppressed: ${REASON}]`) })]);
   });
@@ -92,7 +92,7 @@ describe('ruleLevels', () => {
 
 test('each resource is reported once, however often the aspect meets it', () => {
   const app = new App();
-  const checks = new DsqlSecurityChecks();
+  const checks = new DsqlSecurityChecks({ strict: true });
   Aspects.of(app).add(checks);
   const s = new Stack(app, 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
   clusterWithAwsOwnedKey(s);

@@ -6,7 +6,8 @@ import { referencedResource } from '../template';
 /**
  * DSQL-E3: a DSQL endpoint open to its whole VPC: an ingress rule from the VPC's CIDR block (or a block that contains
  * it), which is what aws-cdk-lib's `InterfaceVpcEndpoint` writes by default (`open: true`), or no security group at
- * all (the VPC's default group then applies).
+ * all (the VPC's default group then applies). The VPC's blocks come from the template, or, for an imported VPC
+ * (no VPC resource), from what the app knows of it (`TemplateView.importedVpcCidrs`).
  */
 export const endpointWholeVpc: DsqlRule = {
   id: 'DSQL-E3',
@@ -20,8 +21,12 @@ export const endpointWholeVpc: DsqlRule = {
     if (!dsqlEndpointKind(resource)) return NOT_APPLICABLE;
     const groups = endpointGroups(resource, template);
     if (groups === undefined) return findings(['no SecurityGroupIds: the VPC\'s default security group applies']);
-    const vpc = referencedResource(resource.properties.VpcId, template);
-    const blocks = vpc?.type === 'AWS::EC2::VPC' ? vpcCidrBlocks(vpc, template).filter((b) => !cidrProblem(b)).map(parseCidr) : [];
+    const vpcId = resource.properties.VpcId;
+    const vpc = referencedResource(vpcId, template);
+    // A VPC of the template has its blocks there; an imported VPC (a literal id) has them in the app only.
+    const known = vpc?.type === 'AWS::EC2::VPC' ? vpcCidrBlocks(vpc, template)
+      : typeof vpcId === 'string' ? template.importedVpcCidrs?.(vpcId) ?? [] : [];
+    const blocks = known.filter((b) => !cidrProblem(b)).map(parseCidr);
     const problems: string[] = [];
     for (const group of groups) {
       for (const rule of ingressRules(group, template)) {

@@ -1,6 +1,6 @@
 import { DB_CONNECT_ADMIN } from '../../private/facts/actions';
 import { IDENTITY_POLICY_TYPES, identityStatements } from '../identity';
-import { hasWildcard, statementScopes } from '../policy';
+import { hasWildcard, mayNameCluster, statementScopes } from '../policy';
 import { DsqlRule, findings } from '../rule';
 
 /**
@@ -24,7 +24,7 @@ export const identityConnectAdmin: DsqlRule = {
       if (st.effect !== 'Allow' || !st.actions) continue;
       const named = st.actions.some((p) => !hasWildcard(p) && p.toLowerCase() === DB_CONNECT_ADMIN.toLowerCase());
       if (!named) continue;
-      if (statementScopes(st, template).every((s) => s === 'other')) continue;
+      if (!mayNameCluster(statementScopes(st, template))) continue;
       problems.push(`${label} allows ${DB_CONNECT_ADMIN}`);
     }
     return findings(problems);

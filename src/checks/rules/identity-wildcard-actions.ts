@@ -1,9 +1,12 @@
 import { CONNECT_ACTIONS } from '../../private/facts/actions';
 import { IDENTITY_POLICY_TYPES, identityStatements } from '../identity';
-import { hasWildcard, statementScopes, wildcardMatch } from '../policy';
+import { hasWildcard, mayNameCluster, statementScopes, wildcardMatch } from '../policy';
 import { DsqlRule, findings } from '../rule';
 
-/** DSQL-I1: an identity policy that allows DSQL actions by wildcard (`dsql:*`, `*`, `dsql:Db*`…) or by NotAction. */
+/**
+ * DSQL-I1: an identity policy that allows DSQL actions by wildcard (`dsql:*`, `*`, `dsql:Db*`…) or by NotAction,
+ * on resources that may be clusters (`mayNameCluster`: an ARN imported from another stack counts, as in DSQL-I2).
+ */
 export const identityWildcardActions: DsqlRule = {
   id: 'DSQL-I1',
   level: 'error',
@@ -17,8 +20,7 @@ export const identityWildcardActions: DsqlRule = {
     const problems: string[] = [];
     for (const { label, statement: st } of identityStatements(resource)) {
       if (st.effect !== 'Allow') continue;
-      const scopes = statementScopes(st, template);
-      if (!scopes.some((s) => s === 'all-clusters' || s === 'cluster')) continue;
+      if (!mayNameCluster(statementScopes(st, template))) continue;
       if (st.actions) {
         const wild = st.actions.filter((p) => hasWildcard(p) && CONNECT_ACTIONS.some((a) => wildcardMatch(p, a, true)));
         if (wild.length > 0) problems.push(`${label} allows ${wild.map((p) => `"${p}"`).join(', ')}`);

@@ -3,6 +3,7 @@ import { clusterDeletionProtection } from './cluster-deletion-protection';
 import { clusterPolicyAccepted } from './cluster-policy-accepted';
 import { clusterPolicyRestricts } from './cluster-policy-restricts';
 import { connectionConditionKeys } from './connection-condition-keys';
+import { endpointPolicy } from './endpoint-policy';
 import { endpointPort } from './endpoint-port';
 import { endpointPrivateDns } from './endpoint-private-dns';
 import { endpointPublicIngress } from './endpoint-public-ingress';
@@ -26,6 +27,7 @@ export const RULES: readonly DsqlRule[] = [
   endpointPublicIngress,
   endpointWholeVpc,
   endpointPort,
+  endpointPolicy,
   managementEndpointPolicy,
   connectionConditionKeys,
 ];

@@ -34,6 +34,33 @@ export function multiRegionSetOf(region: string): MultiRegionSet | undefined {
   return MULTI_REGION_SETS.find((set) => set.regions.includes(region));
 }
 
+/** A Region of a multi-Region cluster, and what it is (`the witness`, `the peer`…), for messages. */
+export interface RegionMember {
+  readonly region: string;
+  readonly what: string;
+}
+
+/**
+ * The one Region-set predicate: why these known Regions of one multi-Region cluster (clusters and witness, in
+ * any number) cannot be together, with the member to blame, or undefined when they can: each in a documented
+ * set, all in the same one. The first member is the anchor a mismatch is measured against.
+ */
+export function regionSetProblem(members: readonly RegionMember[]): { member: RegionMember; problem: string } | undefined {
+  for (const member of members) {
+    if (!multiRegionSetOf(member.region)) {
+      return { member, problem: `names ${member.region} (${member.what}), which is in no documented Region set for multi-Region clusters (${describeSets()})` };
+    }
+  }
+  const anchor = multiRegionSetOf(members[0].region);
+  const other = members.find((m) => multiRegionSetOf(m.region) !== anchor);
+  if (!other) return undefined;
+  return {
+    member: other,
+    problem: `spans Region sets (${members.map((m) => `${m.region} (${m.what}) in ${multiRegionSetOf(m.region)!.name}`).join('; ')}): `
+      + 'the clusters and the witness must all be in one set',
+  };
+}
+
 /**
  * Why three Regions cannot form a multi-Region cluster, or undefined when they can: all known, all different,
  * all in one documented set.
@@ -41,17 +68,9 @@ export function multiRegionSetOf(region: string): MultiRegionSet | undefined {
 export function regionTripletProblem(first: string, second: string, witness: string): string | undefined {
   if (first === second) return `both clusters are in ${first}; a multi-Region pair needs two Regions`;
   if (witness === first || witness === second) return `is the Region of a peered cluster (${witness}); the witness must be a third Region`;
-  for (const region of [first, second, witness]) {
-    if (!multiRegionSetOf(region)) {
-      return `names ${region}, which is in no documented Region set for multi-Region clusters (${describeSets()})`;
-    }
-  }
-  const set = multiRegionSetOf(first)!;
-  if (!set.regions.includes(second) || !set.regions.includes(witness)) {
-    return `spans Region sets (${first} is in ${set.name}; ${second} in ${multiRegionSetOf(second)!.name}; `
-      + `${witness} in ${multiRegionSetOf(witness)!.name}): the two clusters and the witness must be in one set`;
-  }
-  return undefined;
+  return regionSetProblem([
+    { region: first, what: 'first cluster' }, { region: second, what: 'second cluster' }, { region: witness, what: 'witness' },
+  ])?.problem;
 }
 
 export function describeSets(): string {

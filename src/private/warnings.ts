@@ -1,0 +1,41 @@
+/**
+ * Every warning of the library, by id: the one list. Each id is what `Annotations.of(scope).acknowledgeWarning(id,
+ * reason)` takes. The README table "Warnings" lists each one; test/warnings.test.ts checks both directions
+ * and that no source file spells an id outside this list.
+ */
+export const WARNING_IDS = {
+  /** connectConditions.sourceIps lists private blocks, which aws:SourceIp never carries. */
+  privateSourceIp: 'secure-dsql:private-source-ip',
+  /** connectConditions.vpcSourceIps lists blocks outside the private ranges. */
+  publicVpcSourceIp: 'secure-dsql:public-vpc-source-ip',
+  /** A client of the endpoint given as a token CIDR block, unchecked at synth. */
+  tokenClientCidr: 'secure-dsql:token-client-cidr',
+  /** A client of the endpoint given as a prefix list, whose entries are unknown at synth. */
+  prefixListClient: 'secure-dsql:prefix-list-client',
+  /** The endpoint placed explicitly in public subnets. */
+  endpointPublicSubnet: 'secure-dsql:endpoint-public-subnet',
+  /** The endpoint with private DNS off. */
+  privateDnsOff: 'secure-dsql:private-dns-off',
+  /** A security group, network ACL or subnet of the private path that the app cannot tag. */
+  untaggedPrivatePath: 'secure-dsql:untagged-private-path',
+  /** A guardrail on one cluster of a multi-Region pair whose peer no guardrail guards. */
+  unguardedPeer: 'secure-dsql:unguarded-peer',
+  /** multiRegion only partly checked (environment-agnostic stack). */
+  multiRegionUnchecked: 'secure-dsql:multi-region-unchecked',
+  /** An imported customer-managed key whose policy the library cannot extend. */
+  importedKeyPolicy: 'secure-dsql:imported-key-policy',
+  /** The account's Region opt-in to Aurora DSQL in AWS Backup, which is not a CloudFormation resource. */
+  backupOptIn: 'secure-dsql:backup-opt-in',
+  /** Database roles whose state the handler can check by name only. */
+  databaseRoleStateByName: 'secure-dsql:database-role-state-by-name',
+  /** A declared client that cannot connect through every layer (access model). */
+  clientCannotConnect: 'secure-dsql:client-cannot-connect',
+  /** An account root principal in an allow-list (access model). */
+  rootPrincipalArn: 'secure-dsql:root-principal-arn',
+  /** A network allow-list known only at deploy time (access model). */
+  deployTimeNetworkValue: 'secure-dsql:deploy-time-network-allow-list',
+  /** The database-role handler's own route cannot be decided at synth (access model). */
+  handlerRouteUnknown: 'secure-dsql:handler-route-unknown',
+  /** The access model failed to analyse the app. */
+  accessModelFailed: 'secure-dsql:access-model-failed',
+} as const;

@@ -18,6 +18,8 @@ export const QUOTAS = {
   securityGroupRules: 60,
   /** Security groups per network interface (default). */
   securityGroupsPerInterface: 5,
+  /** CloudTrail: values of all conditions in all advanced event selectors of one trail (not adjustable). */
+  advancedSelectorValues: 500,
 } as const;
 
 /**

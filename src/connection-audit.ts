@@ -15,7 +15,7 @@ import { DsqlConnectionAuditStore } from './connection-audit-ref';
 import type { DsqlConnectionAuditOptions, IDsqlConnectionAudit } from './connection-audit-ref';
 import { CONNECT_ACTIONS, DB_CONNECT_ADMIN } from './private/conditions';
 import { DsqlValidationError, failureMessage } from './private/errors';
-import { acknowledgeNagRules } from './private/nag';
+import { acknowledgeGuardRules, acknowledgeNagRules } from './private/nag';
 import { QUOTAS } from './private/quota';
 import { IAM_PRINCIPAL_ARN } from './private/validation';
 
@@ -185,7 +185,11 @@ export class DsqlConnectionAudit extends Resource implements IDsqlConnectionAudi
           { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason },
           { id: 'HIPAA.Security-S3BucketLoggingEnabled', reason },
         ]);
+        acknowledgeGuardRules(bucket, ['s3_bucket_logging_enabled_check'], reason);
       }
+      acknowledgeGuardRules(bucket, ['s3_event_notifications_enabled_check', 's3_bucket_object_lock_enabled_check'],
+        'Only CloudTrail writes to the audit bucket: its signals come from EventBridge and CloudWatch Logs, not from S3 event notifications; '
+        + 'CloudTrail log file validation (signed digest files) proves any change or deletion of a log file, and Object Lock would keep files past the retention the user sets.');
       const replication = 'Audit log files of one Region, kept versioned and validated by CloudTrail digest files; '
         + 'cross-Region replication of the audit bucket is an account-level choice the library does not make.';
       acknowledgeNagRules(bucket, [

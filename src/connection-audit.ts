@@ -96,9 +96,10 @@ export class DsqlConnectionAudit extends Resource implements IDsqlConnectionAudi
     }
     const retention = props.retention ?? Duration.days(365);
     const retentionDays = retention.toDays({ integral: false });
-    const maxDays = isTrail ? Number.MAX_SAFE_INTEGER : 3653;
-    if (Token.isUnresolved(retention.toSeconds()) || !Number.isInteger(retentionDays) || retentionDays < (isTrail ? 1 : 7) || retentionDays > maxDays) {
-      problem('retention', retention.toHumanString(), isTrail ? 'must be a whole number of days, at least 1' : 'must be a whole number of days between 7 and 3653',
+    const [minDays, maxDays] = isTrail ? [1, Number.MAX_SAFE_INTEGER] : [7, 3653];
+    if (!Number.isInteger(retentionDays) || retentionDays < minDays || retentionDays > maxDays) {
+      problem('retention', retention.toHumanString(),
+        isTrail ? 'must be a whole number of days, at least 1' : 'must be a whole number of days between 7 and 3653',
         'Give e.g. Duration.days(365).');
     }
     const logsOn = isTrail && (props.cloudWatchLogs ?? true);

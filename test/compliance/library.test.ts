@@ -7,8 +7,8 @@ import { InsecureCanary, TEST_ENV, compliantKey } from './fixtures';
 import { findingsUnder, formatFindings, newApp, runCfnGuard, runNagPacks, under } from './harness';
 import { buildRepresentativeApp } from './representative-app';
 import { complianceSuite, libraryRoots } from './suite';
-import * as lib from '../../src';
 import { buildExampleApp } from '../../examples/app';
+import * as lib from '../../src';
 
 complianceSuite('representative app', () => {
   const r = buildRepresentativeApp(newApp());

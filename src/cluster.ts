@@ -18,15 +18,16 @@ import type { DsqlConnectionAuditOptions, IDsqlConnectionAudit } from './connect
 import { DsqlDatabaseRole } from './database-role';
 import type { DsqlDatabaseRoleOptions, IDsqlDatabaseRole } from './database-role-ref';
 import type { DsqlPrivateLinkEndpointOptions, IDsqlPrivateLinkEndpoint } from './endpoint-ref';
-import { isDsqlHostName } from './handlers/database-role/trust';
 import { PrincipalAllowList } from './private/allow-list';
-import { DB_CONNECT, DB_CONNECT_ADMIN, mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions } from './private/conditions';
+import { mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions } from './private/conditions';
 import { DsqlValidationError, fail, failureMessage, formatFailure } from './private/errors';
+import { DB_CONNECT, DB_CONNECT_ADMIN } from './private/facts/actions';
+import { CLUSTER_ARN, CLUSTER_ID, REGION, SERVICE_NAME, isDsqlHostName } from './private/facts/patterns';
+import { describeSets as describeMultiRegionSets, multiRegionSetOf } from './private/facts/regions';
 import { privateHostName, publicHostName } from './private/host-names';
 import { OCC_CONFLICT_RATE_EXPRESSION, clusterMetricProps, connectCallsMetricProps, connectionsMetricProps } from './private/metrics';
-import { describeSets as describeMultiRegionSets, multiRegionSetOf } from './private/multi-region-sets';
 import { QUOTAS, fitsQuota, lengthOverQuota } from './private/quota';
-import { CLUSTER_ARN, CLUSTER_ID, REGION, SERVICE_NAME, requireNonEmpty } from './private/validation';
+import { requireNonEmpty } from './private/validation';
 import { DsqlPrivateLinkEndpoint } from './private-link-endpoint';
 import { VpcEndpointServiceNameLookup } from './service-name-lookup';
 
@@ -573,7 +574,7 @@ export class SecureDsqlCluster extends DsqlClusterBase {
 
   /**
    * What can be known about multi-Region peering at synth: the witness and peer Regions (a valid Region, not
-   * the cluster's own, all three in one of the Region sets AWS supports, src/private/multi-region-sets.ts), one
+   * the cluster's own, all three in one of the Region sets AWS supports, src/private/facts/regions.ts), one
    * peer only, in the same account and partition. In an environment-agnostic stack the checks that need the
    * stack's Region or account are skipped, and a warning says so.
    */

@@ -5,8 +5,9 @@ import { registerConnectPolicy } from './access/registry';
 import type { IDsqlCluster } from './cluster-ref';
 import type { DsqlConnectConditions } from './connect-conditions';
 import { ATTACHED_POLICIES, registerAttachedPolicies } from './private/attached-policies';
-import { DB_CONNECT, DB_CONNECT_ADMIN, mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions } from './private/conditions';
+import { mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions } from './private/conditions';
 import { fail } from './private/errors';
+import { DB_CONNECT, DB_CONNECT_ADMIN } from './private/facts/actions';
 import { QUOTAS, fitsQuota, managedPolicyQuotaProblems, policyLength } from './private/quota';
 
 const POLICY_NAME = /^[\w+=,.@-]+$/;

@@ -9,9 +9,10 @@ import type { IDsqlCluster } from './cluster-ref';
 import { DsqlDatabaseRoleOptions, DsqlSchemaPrivileges, DsqlTablePrivilege, IDsqlDatabaseRole } from './database-role-ref';
 import type { IDsqlConnectionEndpoint } from './endpoint-ref';
 import { DatabaseRoleResourceProperties, OWNERSHIP_SCHEMA, RESOURCE_TYPE } from './handlers/database-role/properties';
-import { declaredState, isDsqlHostName } from './handlers/database-role/trust';
+import { declaredState } from './handlers/database-role/trust';
 import { DatabaseRoleHandler } from './private/database-role-handler';
 import { fail } from './private/errors';
+import { isDsqlHostName } from './private/facts/patterns';
 import { QUOTAS } from './private/quota';
 import { principalArnProblem, roleNameProblem, schemaNameProblem } from './private/sql-identifiers';
 

@@ -8,8 +8,8 @@ import { SecureDsqlCluster } from './cluster';
 import type { DsqlConnectConditions } from './connect-conditions';
 import { MultiRegionPeering } from './multi-region-peering';
 import { fail } from './private/errors';
-import { regionTripletProblem } from './private/multi-region-sets';
-import { REGION } from './private/validation';
+import { REGION } from './private/facts/patterns';
+import { regionTripletProblem } from './private/facts/regions';
 
 /**
  * One cluster of a DsqlMultiRegionPair: the stack (and so the Region) it is created in.

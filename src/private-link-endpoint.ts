@@ -6,19 +6,17 @@ import { registerPrivateLinkEndpoint } from './access/registry';
 import type { IDsqlCluster } from './cluster-ref';
 import type { DsqlNetworkAclOptions, DsqlPrivateLinkEndpointOptions, IDsqlPrivateLinkEndpoint } from './endpoint-ref';
 import { PrincipalAllowList } from './private/allow-list';
-import { CONNECT_ACTIONS, renderConnectConditions } from './private/conditions';
+import { renderConnectConditions } from './private/conditions';
 import { fail, failureMessage, show } from './private/errors';
+import { CONNECT_ACTIONS } from './private/facts/actions';
+import { CONNECTION_PORT as DSQL_PORT, MANAGEMENT_PORT } from './private/facts/ports';
 import { privateHostName } from './private/host-names';
 import { planNaclRules, quotaCount } from './private/nacl';
+import { markLibraryOwner } from './private/owner-marker';
 import { PRIVATE_PATH_SUBNET_TAG_VALUE, PRIVATE_PATH_TAG_KEY, tagPrivatePath, tagPrivatePathResources } from './private/private-path-tag';
 import { QUOTAS, lengthOverQuota } from './private/quota';
 import { checkClientCidr, checkPeer, securityGroupProblems } from './private/security-group-rules';
 import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
-
-/** The PostgreSQL port of the Aurora DSQL connection endpoint. */
-const DSQL_PORT = 5432;
-/** The HTTPS port of the Aurora DSQL management endpoint. */
-const MANAGEMENT_PORT = 443;
 
 /**
  * The read-only management actions the management endpoint admits by default.
@@ -82,6 +80,7 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
 
   constructor(scope: Construct, id: string, props: DsqlPrivateLinkEndpointProps) {
     super(scope, id);
+    markLibraryOwner(this, 'private-link-endpoint');
     this.vpc = props.vpc;
     this.serviceName = this.serviceNameOf(props.cluster);
     this.validateProps(props);

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import type { IDsqlCluster } from './cluster-ref';
 import { fail } from './private/errors';
+import { CLUSTER_POLICY_WRITE_ACTIONS, PEERING_WRITE_ACTIONS } from './private/facts/actions';
 import { acknowledgeNagRules } from './private/nag';
 import { PRIVATE_PATH_SUBNET_TAG_VALUE, PRIVATE_PATH_TAG_KEY, tagPrivatePath } from './private/private-path-tag';
 import { managedPolicyQuotaProblems } from './private/quota';
@@ -11,7 +12,7 @@ import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } fr
 
 
 /** The connect-path actions on a cluster's resource policy. */
-const CLUSTER_POLICY_WRITE = ['dsql:PutClusterPolicy', 'dsql:DeleteClusterPolicy'];
+const CLUSTER_POLICY_WRITE = [...CLUSTER_POLICY_WRITE_ACTIONS];
 
 /**
  * Actions that peer a cluster with another one, move its witness, or update it (peers present one logical
@@ -23,8 +24,7 @@ const CLUSTER_POLICY_WRITE = ['dsql:PutClusterPolicy', 'dsql:DeleteClusterPolicy
  * naming it as a peer; `dsql:RemovePeerCluster` is listed on `arn:aws:dsql:*:<account>:cluster/*`, so it is
  * denied on the guarded ARNs whichever side of the pair the request names.
  */
-const MULTI_REGION_WRITE = ['dsql:UpdateCluster', 'dsql:PutMultiRegionProperties', 'dsql:AddPeerCluster',
-  'dsql:PutWitnessRegion', 'dsql:RemovePeerCluster'];
+const MULTI_REGION_WRITE = ['dsql:UpdateCluster', ...PEERING_WRITE_ACTIONS];
 
 /**
  * The network-layer actions on the endpoint's security group and network ACL. In the Service Authorization

@@ -2,9 +2,9 @@
  * The pure parts of the access model, on their own: symbolic values, condition operators, network ACLs and
  * security groups. Three-valued: `true`, `false`, `undefined` (unknown).
  */
-import { Condition, KeyValue, evaluateCondition } from '../src/access/iam';
 import { Acl, PUBLIC_V4, SecurityGroup, aclVerdict, defaultAcl, sgVerdict } from '../src/access/network';
-import { Str, concat, globMatch, hole, strEquals } from '../src/access/values';
+import { Condition, KeyValue, evaluateCondition } from '../src/private/policy/evaluate';
+import { Str, concat, globMatch, hole, strEquals } from '../src/private/policy/values';
 
 const vpcA: Str = concat('vpc-', hole('S/A', 'vpc'));
 const vpcB: Str = concat('vpc-', hole('S/B', 'vpc'));

@@ -5,8 +5,9 @@
  */
 import { ARN_A, ARN_B, CLUSTER_ID, ENDPOINT, resourceProperties as props, STACK_ID, trustedEnvironment } from './support/database-role-props';
 import {
-  applyMismatches, declaredState, digestOf, isDsqlHostName, parseTrustedConfig, targetMismatches, TRUST_ENV,
+  applyMismatches, declaredState, digestOf, parseTrustedConfig, targetMismatches, TRUST_ENV,
 } from '../src/handlers/database-role/trust';
+import { isDsqlHostName } from '../src/private/facts/patterns';
 
 describe('declaredState and digestOf', () => {
   test('the state is the role name, principals, privileges, removal policy and adoption, in template order', () => {

@@ -11,7 +11,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { DsqlConnectConditions, DsqlMultiRegionPair, DsqlMultiRegionPairProps } from '../src';
 import { ACCOUNT, Decision, ResolvedTemplate, allowPolicy, decide } from './support/iam-eval';
-import { MULTI_REGION_SETS, regionTripletProblem } from '../src/private/multi-region-sets';
+import { MULTI_REGION_SETS, regionTripletProblem } from '../src/private/facts/regions';
 
 const APP_ROLE = `arn:aws:iam::${ACCOUNT}:role/orders-app`;
 const STRANGER = `arn:aws:iam::${ACCOUNT}:role/stranger`;

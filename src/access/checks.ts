@@ -6,11 +6,13 @@
 import { CfnDeletionPolicy } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { Collected } from './collect';
-import { Policy, Statement } from './iam';
 import { ClientVerdict, ClusterVerdict, Layer, RouteVerdict } from './model';
-import { Str, globMatch, hasParam, keyOf, literal, show } from './values';
 import { mergeCidrs } from '../private/cidr';
 import { formatFailure } from '../private/errors';
+import { NETWORK_KEYS } from '../private/facts/condition-keys';
+import { Policy, Statement } from '../private/policy/evaluate';
+import { bpaRejects, wildcardReach } from '../private/policy/predicates';
+import { Str, hasParam, keyOf, literal, show } from '../private/policy/values';
 import { clientCidrProblem } from '../private/security-group-rules';
 
 export interface Finding {
@@ -30,27 +32,6 @@ export const WARNINGS = {
   rootPrincipalArn: 'secure-dsql:root-principal-arn',
   deployTimeNetworkValue: 'secure-dsql:deploy-time-network-allow-list',
 } as const;
-
-/**
- * The condition keys that make a resource-based policy non-public for DSQL's block public access, when
- * tested with a positive operator and values without wildcards (Aurora DSQL User Guide, "Blocking public
- * access with resource-based policies in Aurora DSQL",
- * https://docs.aws.amazon.com/aurora-dsql/latest/userguide/rbp-block-public-access.html).
- */
-const TRUSTED_KEYS = new Set(['aws:principalaccount', 'aws:principalarn', 'aws:principalorgid', 'aws:principalorgpaths', 'aws:sourceaccount',
-  'aws:sourcearn', 'aws:sourcevpc', 'aws:sourcevpce', 'aws:userid', 'aws:principalservicename', 'aws:principalservicenameslist',
-  'aws:principalisawsservice', 'aws:ec2instancesourcevpc', 'aws:sourceorgid', 'aws:sourceorgpaths']);
-const POSITIVE = /^(ForAnyValue:|ForAllValues:)?(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike|Bool)$/;
-
-/**
- * Aurora DSQL actions that change something or connect (Service Authorization Reference, "Actions,
- * resources, and condition keys for Amazon Aurora DSQL",
- * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonauroradsql.html). A
- * management endpoint policy's wildcard that reaches one of these admits more than reading.
- */
-const WRITE_OR_CONNECT_ACTIONS = ['CreateCluster', 'DeleteCluster', 'UpdateCluster', 'PutClusterPolicy', 'DeleteClusterPolicy', 'AddPeerCluster',
-  'RemovePeerCluster', 'PutMultiRegionProperties', 'PutWitnessRegion', 'TagResource', 'UntagResource', 'CreateStream', 'DeleteStream',
-  'StartBackupJob', 'StopBackupJob', 'StartRestoreJob', 'StopRestoreJob', 'InjectError', 'DbConnect', 'DbConnectAdmin'].map((a) => `dsql:${a}`);
 
 const LAYER_FIX: Record<Layer, string> = {
   'identity': 'grant it the action on this cluster (cluster.grantConnect(client) or a DsqlConnectPolicy) and remove the Deny that matches it',
@@ -172,7 +153,7 @@ export function runChecks(collected: Collected, verdicts: ClusterVerdict[]): Fin
   }
 
   // Deploy-time values in network allow-lists.
-  for (const x of conditionsOf([...clusterPolicies, ...endpointPolicies, ...identityPolicies], ['aws:sourceip', 'aws:sourcevpc', 'aws:sourcevpce', 'aws:vpcsourceip'])) {
+  for (const x of conditionsOf([...clusterPolicies, ...endpointPolicies, ...identityPolicies], [...NETWORK_KEYS])) {
     const values: Str[] | undefined = x.condition.values;
     if (values && !values.some(hasParam)) continue;
     warning(x.construct, x.construct.node.path, layerOf(x.kind), WARNINGS.deployTimeNetworkValue,
@@ -201,10 +182,7 @@ export function runChecks(collected: Collected, verdicts: ClusterVerdict[]): Fin
               'Remove the statement; for access from another account, have a role of this account assumed by it.', c.construct);
           }
         }
-        const isPublic = s.principal.any || s.principal.aws.some((p) => (literal(p) ?? '').includes('*'));
-        const restricted = s.conditions.some((x) => TRUSTED_KEYS.has(x.key.toLowerCase()) && POSITIVE.test(x.operator)
-          && x.values !== undefined && x.values.length > 0 && x.values.every((v) => !v.some((part) => typeof part === 'string' && /[*?]|\$\{/.test(part))));
-        if (isPublic && !restricted) {
+        if (bpaRejects(s)) {
           error(c.info.path, 'cluster-policy', 'resource-policy-public', `resource policy ${label}`, 'Allow to *',
             'grants to every principal without a condition on a trusted key (aws:PrincipalAccount, aws:SourceVpc, aws:SourceVpce, aws:PrincipalOrgID…), which Aurora DSQL block public access rejects at deploy time',
             'Allow specific principals of this account, or restrict network origin with Deny statements (connectConditions).', c.construct);
@@ -253,7 +231,7 @@ export function runChecks(collected: Collected, verdicts: ClusterVerdict[]): Fin
       for (const a of s.actions ?? []) {
         const l = literal(a);
         if (l === undefined || !/[*?]/.test(l)) continue;
-        const reached = WRITE_OR_CONNECT_ACTIONS.filter((x) => globMatch(a, [x], true) === true);
+        const reached = wildcardReach(a);
         if (reached.length === 0) continue;
         error(e.path, 'endpoint-policy', 'management-wildcard', `managementActions (${statementLabel(e.policy!, s, i)})`, l,
           `is a wildcard that admits ${reached.join(', ')} through the management endpoint, not only reading`,

@@ -15,11 +15,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import type { IDsqlCluster } from '../cluster-ref';
 import type { AccessRegistry } from './declarations';
-import { Condition, Policy, PrincipalRef, PrincipalSpec, Statement } from './iam';
 import { AccessModel, ClientInfo, ClientKind, ClusterInfo, EndpointInfo, Placement, SubnetInfo } from './model';
 import { Acl, AclEntry, SecurityGroup, SgRule, defaultAcl } from './network';
-import { Str, Tri, concat, hole, keyOf, lit, literal } from './values';
 import { renderConnectConditions } from '../private/conditions';
+import { DB_CONNECT, DB_CONNECT_ADMIN, isConnectAction } from '../private/facts/actions';
+import { MANAGEMENT_SERVICE_NAME, SERVICE_NAME } from '../private/facts/patterns';
+import { Condition, Policy, PrincipalRef, PrincipalSpec, Statement } from '../private/policy/evaluate';
+import { Str, Tri, concat, hole, keyOf, lit, literal } from '../private/policy/values';
 
 /** The resource types the model reads. */
 const TYPES = new Set([
@@ -1050,10 +1052,10 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     const serviceName = r.str(ctx, r.prop(cfn, 'serviceName'));
     const library = libraryEndpointOf.get(cfn);
     const l = serviceName ? literal(serviceName) : undefined;
-    const management = l !== undefined && /^com\.amazonaws\.[a-z0-9-]+\.dsql$/.test(l);
+    const management = l !== undefined && MANAGEMENT_SERVICE_NAME.test(l);
     // Certainly the same service name means the same symbolic value, which is the same key.
     const served = serviceName ? clustersByService.get(keyOf(serviceName)) ?? [] : [];
-    const isDsql = management || served.length > 0 || (l !== undefined && /\.dsql-[a-z0-9]+$/.test(l)) || library !== undefined;
+    const isDsql = management || served.length > 0 || (l !== undefined && SERVICE_NAME.test(l)) || library !== undefined;
     if (!isDsql) continue;
     const path = library && !management ? library.node.path : parentPath(cfn);
     const policy = r.prop(cfn, 'policyDocument');
@@ -1217,7 +1219,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
   };
 
   for (const g of registry.grants) {
-    const actions = g.actions.filter((a) => a === 'dsql:DbConnect' || a === 'dsql:DbConnectAdmin');
+    const actions = g.actions.filter(isConnectAction);
     if (actions.length === 0) continue;
     addClient(g.cluster, resolveGrantee(g.grantee), 'grantee', actions, g.cluster.node.path);
   }
@@ -1225,11 +1227,11 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     constructs.set(h.role.node.path, h.role);
     const e = h.endpoint;
     const modeled = !e || endpoints.some((x) => x.path === e.node.path || x.cfn.node.path.startsWith(`${e.node.path}/`));
-    addClient(h.cluster, resolveGrantee(h.handler), 'database-role-handler', ['dsql:DbConnectAdmin'], h.role.node.path, modeled ? undefined : e.node.path);
+    addClient(h.cluster, resolveGrantee(h.handler), 'database-role-handler', [DB_CONNECT_ADMIN], h.role.node.path, modeled ? undefined : e.node.path);
   }
   for (const d of registry.databaseRoles) {
-    for (const p of d.principals) addClient(d.cluster, resolveGrantee(p), 'database-role-principal', ['dsql:DbConnect'], d.role.node.path);
-    for (const arn of d.principalArns) addClient(d.cluster, resolveArn(d.role, arn), 'database-role-principal', ['dsql:DbConnect'], d.role.node.path);
+    for (const p of d.principals) addClient(d.cluster, resolveGrantee(p), 'database-role-principal', [DB_CONNECT], d.role.node.path);
+    for (const arn of d.principalArns) addClient(d.cluster, resolveArn(d.role, arn), 'database-role-principal', [DB_CONNECT], d.role.node.path);
   }
   for (const cp of registry.connectPolicies) {
     for (const mp of cp.managedPolicies) {

@@ -15,10 +15,10 @@
  *   endpoint; in a VPC it reaches the internet only through a NAT gateway (it never has a public address,
  *   so a route to an internet gateway is not enough), and an interface endpoint of its own VPC.
  */
-import { KeyValue, Request, endpointKeys, evaluatePolicies, internetKeys, principalKeys } from './iam';
 import { AccessModel, ClientInfo, ClientVerdict, ClusterInfo, ClusterVerdict, EndpointInfo, LAYERS, Layer, RouteVerdict, SubnetInfo } from './model';
 import { AclOutcome, DSQL_PORT, EPHEMERAL, PUBLIC_V4, aclVerdict, sgVerdict } from './network';
-import { Str, Tri, keyOf, show, strEquals } from './values';
+import { KeyValue, Request, endpointKeys, evaluatePolicies, internetKeys, principalKeys } from '../private/policy/evaluate';
+import { Str, Tri, keyOf, show, strEquals } from '../private/policy/values';
 
 type LayerResults = Map<Layer, { verdict: Tri; reasons: string[] }>;
 

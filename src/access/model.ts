@@ -2,9 +2,9 @@
  * The whole-app access model as plain data (docs/ARCHITECTURE.md, "Access model"): what the collector
  * reads from the construct tree, and what the evaluator, the checks and the report work on. Pure: no CDK.
  */
-import type { Policy, PrincipalRef } from './iam';
 import type { Acl, SecurityGroup } from './network';
-import type { Str, Tri } from './values';
+import type { Policy, PrincipalRef } from '../private/policy/evaluate';
+import type { Str, Tri } from '../private/policy/values';
 
 /** The layers that decide a connection, as named in the report. */
 export type Layer = 'identity' | 'cluster-policy' | 'endpoint-policy' | 'security-group' | 'network-acl' | 'placement';

@@ -13,12 +13,11 @@
  *   crosses both subnets' ACLs, both ways, even when the two subnets carry the same ACL;
  * - a VPC's default ACL allows everything (rule 100, both directions).
  */
-import { Str, Tri, strEquals } from './values';
 import { mergeCidrs, parseCidr } from '../private/cidr';
+import { Str, Tri, strEquals } from '../private/policy/values';
 
 /** The ephemeral ports of Lambda functions and NAT gateways (Amazon VPC User Guide, "Ephemeral ports"). */
-export const EPHEMERAL = { from: 1024, to: 65535 } as const;
-export const DSQL_PORT = 5432;
+export { EPHEMERAL_PORTS as EPHEMERAL, CONNECTION_PORT as DSQL_PORT } from '../private/facts/ports';
 
 export interface AclEntry {
   readonly ruleNumber: number;

@@ -4,7 +4,7 @@
  */
 import type { Finding } from './checks';
 import type { ClusterVerdict, Placement, RouteVerdict } from './model';
-import { show } from './values';
+import { show } from '../private/policy/values';
 
 export const REPORT_JSON = 'dsql-access-report.json';
 export const REPORT_MARKDOWN = 'dsql-access-report.md';

@@ -4,10 +4,7 @@
  */
 import { ResourceView, TemplateView } from './rule';
 import { flatten, isObject, referenceOf, resourcesOfType, toList } from './template';
-
-/** The PostgreSQL port of the connection endpoint, and the HTTPS port of the management endpoint. */
-export const CONNECTION_PORT = 5432;
-export const MANAGEMENT_PORT = 443;
+import { MANAGEMENT_SERVICE_NAME, SERVICE_NAME } from '../private/facts/patterns';
 
 export type DsqlEndpointKind = 'connection' | 'management';
 
@@ -23,8 +20,10 @@ export function dsqlEndpointKind(endpoint: ResourceView): DsqlEndpointKind | und
   if (ref?.attribute === 'VpcEndpointServiceName') return 'connection';
   const text = flatten(name);
   if (text === undefined) return undefined;
-  if (/^com\.amazonaws\.[^.]+\.dsql-[a-z0-9]+$/.test(text)) return 'connection';
-  if (/^com\.amazonaws\.[^.]+\.dsql$/.test(text)) return 'management';
+  // The Region part may be a reference (`<AWS::Region>`): the patterns judge the rest of the name.
+  const normalised = text.replace(/^com\.amazonaws\.<[^>]*>\./, 'com.amazonaws.region.');
+  if (SERVICE_NAME.test(normalised)) return 'connection';
+  if (MANAGEMENT_SERVICE_NAME.test(normalised)) return 'management';
   return undefined;
 }
 

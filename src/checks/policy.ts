@@ -1,14 +1,18 @@
 /**
  * Reading IAM policy documents as they appear in a resolved template: statements, action and resource
  * patterns, principals and conditions. Pure functions over JSON; no CDK.
+ *
+ * Each statement carries its reading in the library's one statement model (`model`, src/private/policy), and the
+ * semantics (wildcards, operators, principals, actions) are the functions of src/private/policy, which the access
+ * model uses too.
  */
 import { TemplateView } from './rule';
 import { flatten, isObject, referenceOf, toList } from './template';
-
-import { CONNECT_ACTIONS } from '../private/conditions';
-
-/** The connect actions of Aurora DSQL, from the one list the library renders its policies with. */
-export { CONNECT_ACTIONS, DB_CONNECT, DB_CONNECT_ADMIN } from '../private/conditions';
+import { CONNECT_ACTIONS } from '../private/facts/actions';
+import { parseOperator } from '../private/policy/evaluate';
+import { LabelledStatement, readStatements } from '../private/policy/json';
+import { appliesToEveryone as everyone, coversAction as covers } from '../private/policy/predicates';
+import { globMatch, lit } from '../private/policy/values';
 
 /** One condition of a statement: `{ <operator>: { <key>: <values> } }`. */
 export interface PolicyCondition {
@@ -21,6 +25,8 @@ export interface PolicyCondition {
 export interface PolicyStatement {
   /** How to name the statement in a finding: its Sid, else its position. */
   readonly label: string;
+  /** The statement in the library's one statement model, for the shared predicates (src/private/policy). */
+  readonly model: LabelledStatement;
   readonly effect: string;
   /** Action patterns that are strings; undefined when the statement has no `Action`. */
   readonly actions?: string[];
@@ -50,8 +56,10 @@ export function policyStatements(document: unknown): PolicyStatement[] | undefin
     }
   }
   if (!isObject(doc)) return undefined;
+  const models = readStatements(doc) ?? [];
   return toList(doc.Statement).filter(isObject).map((st, i) => ({
-    label: typeof st.Sid === 'string' && st.Sid !== '' ? `statement "${st.Sid}"` : `statement ${i + 1}`,
+    label: models[i].label,
+    model: models[i],
     effect: String(st.Effect),
     actions: st.Action === undefined ? undefined : strings(st.Action),
     notActions: st.NotAction === undefined ? undefined : strings(st.NotAction),
@@ -79,8 +87,7 @@ function conditionsOf(block: unknown): PolicyCondition[] {
 
 /** IAM wildcard match (`*` any run, `?` one character). Action names are case-insensitive, ARNs are not. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = [...pattern].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&'))).join('');
-  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
+  return globMatch(lit(pattern), lit(value), ignoreCase) === true;
 }
 
 export function hasWildcard(pattern: string): boolean {
@@ -89,9 +96,7 @@ export function hasWildcard(pattern: string): boolean {
 
 /** Whether the statement's `Action` (or `NotAction`) covers an action. */
 export function coversAction(st: PolicyStatement, action: string): boolean {
-  if (st.actions) return st.actions.some((p) => wildcardMatch(p, action, true));
-  if (st.notActions) return !st.notActions.some((p) => wildcardMatch(p, action, true));
-  return false;
+  return covers(st.model, action) === true;
 }
 
 /** The connect actions a statement covers. */
@@ -148,7 +153,7 @@ export function awsPrincipals(principal: unknown): string[] {
 
 /** Whether a statement applies to every principal: `Principal: "*"`, `{ AWS: "*" }`, or a `NotPrincipal`. */
 export function appliesToEveryone(st: PolicyStatement): boolean {
-  return st.notPrincipal !== undefined || awsPrincipals(st.principal).includes('*');
+  return everyone(st.model);
 }
 
 /** The 12-digit accounts a principal element names (account ids, `arn:…:iam::<account>:…`, `arn:…:sts::<account>:…`). */
@@ -163,5 +168,5 @@ export function principalAccounts(principal: unknown): string[] {
 
 /** The operator without its set prefix (`ForAnyValue:`/`ForAllValues:`) and its `IfExists` suffix. */
 export function baseOperator(operator: string): string {
-  return operator.replace(/^For(Any|All)Values:/i, '').replace(/IfExists$/i, '');
+  return parseOperator(operator).base;
 }

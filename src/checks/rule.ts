@@ -19,7 +19,8 @@ export type RuleLevel = 'warning' | 'error';
  * Which of the library's constructs created a resource, when that construct already checks the resource
  * itself at synth (so that the rules do not report twice what the library refuses or needs by design).
  */
-export type LibraryOwner = 'private-link-endpoint' | 'database-role-handler';
+export type { LibraryOwner } from '../private/owner-marker';
+import type { LibraryOwner } from '../private/owner-marker';
 
 /** One resource of the template, resolved. */
 export interface ResourceView {
@@ -34,11 +35,16 @@ export interface ResourceView {
   readonly owner?: LibraryOwner;
 }
 
-/** The resources of one stack, and what is known of its environment. */
+/**
+ * The resources of one stack, and what is known of its environment. The aspect resolves a resource only when a
+ * rule reads it (`resources.get`, `ofType`); iterating `resources` resolves them all.
+ */
 export interface TemplateView {
   readonly resources: ReadonlyMap<string, ResourceView>;
   /** The stack's account when it is known at synth (a 12-digit literal), else undefined. */
   readonly account?: string;
+  /** The resources of one type, resolved; without it, `resources` is filtered. */
+  ofType?(type: string): ResourceView[];
 }
 
 /** The verdict of a rule on one resource; `details` say what exactly is wrong. */

@@ -1,11 +1,11 @@
-import { Annotations, CfnResource, IAspect, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, IAspect, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { Compliance, LibraryOwner, ResourceView, TemplateView, findingMessage } from './rule';
+import { mayBeJudged } from './filter';
+import { Compliance, DsqlRule, findingMessage } from './rule';
 import { RULES } from './rules';
 import { SUPPRESSION_RULE, readSuppressions } from './suppressions';
-import { DatabaseRoleFunction } from '../handlers/database-role-function';
+import { StackIndex } from './view';
 import { DsqlValidationError } from '../private/errors';
-import { DsqlPrivateLinkEndpoint } from '../private-link-endpoint';
 
 /**
  * The level of a DsqlSecurityChecks rule.
@@ -42,11 +42,6 @@ export interface DsqlSecurityChecksProps {
   readonly logSuppressed?: boolean;
 }
 
-interface StackView {
-  readonly template: TemplateView;
-  readonly byConstruct: ReadonlyMap<IConstruct, ResourceView | undefined>;
-}
-
 /**
  * A rule pack for Aurora DSQL wiring in any CDK app: `Aspects.of(app).add(new DsqlSecurityChecks())`.
  *
@@ -65,8 +60,10 @@ interface StackView {
 export class DsqlSecurityChecks implements IAspect {
   private readonly levels = new Map<string, DsqlCheckLevel>();
   private readonly logSuppressed: boolean;
-  private readonly views = new Map<Stack, StackView>();
+  private readonly stacks = new Map<Stack, StackIndex>();
   private readonly visited = new Set<IConstruct>();
+  /** The rules that inspect each resource type. */
+  private readonly rulesByType = new Map<string, DsqlRule[]>();
 
   constructor(props: DsqlSecurityChecksProps = {}) {
     const ids = RULES.map((r) => r.id);
@@ -85,28 +82,37 @@ export class DsqlSecurityChecks implements IAspect {
       this.levels.set(id, level);
     }
     this.logSuppressed = props.logSuppressed ?? false;
+    for (const rule of RULES) {
+      if (this.levels.get(rule.id) === DsqlCheckLevel.OFF) continue;
+      for (const type of rule.resourceTypes) this.rulesByType.set(type, [...(this.rulesByType.get(type) ?? []), rule]);
+    }
   }
 
   /**
    * Check one construct: a CloudFormation resource is judged by every rule for its type (with the other
    * resources of its stack as context); other constructs are skipped.
+   *
+   * Cost is proportional to what the rules judge: a resource is resolved only when a rule inspects its type and
+   * its unresolved properties show that it may concern Aurora DSQL (`mayBeJudged`: a DSQL cluster, an endpoint
+   * whose service name may be DSQL's, a policy whose actions may name DSQL), or when it carries suppressions.
+   * Other resources of the stack are resolved only when a rule follows a reference to them.
    */
   public visit(node: IConstruct): void {
     if (!CfnResource.isCfnResource(node) || this.visited.has(node)) return;
     this.visited.add(node);
-    const view = this.viewOf(node);
-    const resource = view.byConstruct.get(node);
+    const rules = this.rulesByType.get(node.cfnResourceType) ?? [];
+    if (!mayBeJudged(node, rules.length > 0)) return;
+    const template = this.indexOf(node);
+    const resource = template.view(node);
     if (!resource) return;
 
     const suppressions = readSuppressions(resource.metadata, RULES.map((r) => r.id));
     if (suppressions.problems.length > 0) {
       Annotations.of(node).addError(findingMessage(SUPPRESSION_RULE, suppressions.problems));
     }
-    for (const rule of RULES) {
-      if (!rule.resourceTypes.includes(resource.type)) continue;
+    for (const rule of rules) {
       const level = this.levels.get(rule.id) ?? (rule.level === 'error' ? DsqlCheckLevel.ERROR : DsqlCheckLevel.WARNING);
-      if (level === DsqlCheckLevel.OFF) continue;
-      const result = rule.evaluate(resource, view.template);
+      const result = rule.evaluate(resource, template);
       if (result.compliance !== Compliance.NON_COMPLIANT) continue;
       const message = findingMessage(rule, result.details);
       const reason = suppressions.valid.get(rule.id);
@@ -120,46 +126,15 @@ export class DsqlSecurityChecks implements IAspect {
     }
   }
 
-  /** The resolved resources of the node's stack, built once per stack (again if the node was added since). */
-  private viewOf(node: CfnResource): StackView {
+  /** The index of the node's stack, made once per stack (its lists again when the node was added since). */
+  private indexOf(node: CfnResource): StackIndex {
     const stack = Stack.of(node);
-    let view = this.views.get(stack);
-    if (!view || !view.byConstruct.has(node)) {
-      view = buildStackView(stack);
-      this.views.set(stack, view);
+    let index = this.stacks.get(stack);
+    if (!index) {
+      index = new StackIndex(stack);
+      this.stacks.set(stack, index);
     }
-    return view;
+    index.noteVisited(node);
+    return index;
   }
-}
-
-function buildStackView(stack: Stack): StackView {
-  const resources = new Map<string, ResourceView>();
-  const byConstruct = new Map<IConstruct, ResourceView | undefined>();
-  for (const c of stack.node.findAll()) {
-    if (!CfnResource.isCfnResource(c) || Stack.of(c) !== stack) continue;
-    let view: ResourceView | undefined;
-    try {
-      // The resource as it will be written to the template, escape-hatch overrides included.
-      const rendered = stack.resolve((c as any)._toCloudFormation());
-      const [logicalId, body] = Object.entries<any>(rendered?.Resources ?? {})[0] ?? [];
-      if (logicalId && body) {
-        view = { logicalId, type: body.Type, properties: body.Properties ?? {}, metadata: body.Metadata ?? {}, owner: ownerOf(c) };
-        resources.set(logicalId, view);
-      }
-    } catch {
-      // A resource that cannot be rendered fails the synthesis itself, with its own message.
-    }
-    byConstruct.set(c, view);
-  }
-  const account = Token.isUnresolved(stack.account) ? undefined : stack.account;
-  return { template: { resources, account }, byConstruct };
-}
-
-/** Which of the library's constructs created a resource, where that matters to the rules. */
-function ownerOf(c: IConstruct): LibraryOwner | undefined {
-  for (const scope of c.node.scopes) {
-    if (scope instanceof DatabaseRoleFunction) return 'database-role-handler';
-    if (scope instanceof DsqlPrivateLinkEndpoint) return 'private-link-endpoint';
-  }
-  return undefined;
 }

@@ -79,5 +79,6 @@ export function isObject(value: unknown): value is Record<string, any> {
 
 /** The other resources of the template of a type. */
 export function resourcesOfType(template: TemplateView, type: string): ResourceView[] {
+  if (template.ofType) return template.ofType(type);
   return [...template.resources.values()].filter((r) => r.type === type);
 }

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { isPrivateCidr, mergeCidrs } from './cidr';
 import { fail } from './errors';
+import { CONNECT_ACTIONS } from './facts/actions';
 import {
   IAM_PRINCIPAL_ARN, ORG_ID, ORG_PATH, VPC_ENDPOINT_ID, VPC_ID,
   concrete, requireNonEmpty, requireUnique, validateCidrs, validatePattern,
@@ -13,11 +14,6 @@ import type { DsqlConnectConditions } from '../connect-conditions';
  * The one renderer and validator of `DsqlConnectConditions` (docs/ARCHITECTURE.md, "The conditions model").
  * Internal: not exported from the package.
  */
-
-/** The connect actions of Aurora DSQL. */
-export const DB_CONNECT = 'dsql:DbConnect';
-export const DB_CONNECT_ADMIN = 'dsql:DbConnectAdmin';
-export const CONNECT_ACTIONS = [DB_CONNECT, DB_CONNECT_ADMIN];
 
 /** How the Deny statements are rendered for one kind of policy. */
 export interface RenderOptions {
@@ -120,7 +116,7 @@ export function validateConnectConditions(scope: IConstruct, prop: string, c: Ds
  * - principals: `ArnNotLike: { aws:PrincipalArn: [...] }`.
  */
 export function renderConnectConditions(c: DsqlConnectConditions, options: RenderOptions): iam.PolicyStatement[] {
-  const actions = options.actions ?? CONNECT_ACTIONS;
+  const actions = options.actions ?? [...CONNECT_ACTIONS];
   const sid = (name: string) => `${options.sidPrefix ?? ''}${name}`;
   const base = (name: string, conditions: Record<string, Record<string, unknown>>) => new iam.PolicyStatement({
     sid: sid(name),

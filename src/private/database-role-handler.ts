@@ -9,6 +9,7 @@ import { failureMessage } from './errors';
 import { acknowledgeCustomResourceFunctions } from './nag';
 import type { IDsqlCluster } from '../cluster-ref';
 import type { IDsqlConnectionEndpoint } from '../endpoint-ref';
+import { markLibraryOwner } from './owner-marker';
 import { DeclaredState, digestOf, NAME_ONLY, TRUST_ENV } from '../handlers/database-role/trust';
 import { DatabaseRoleFunction } from '../handlers/database-role-function';
 
@@ -150,6 +151,7 @@ export class DatabaseRoleHandler extends Construct {
         [TRUST_ENV.roles]: Lazy.string({ produce: () => Stack.of(this).toJsonString(this.render().entries) }),
       },
     });
+    markLibraryOwner(this.function, 'database-role-handler');
     cluster.grantConnectAdmin(this.function);
     // The handler must connect: admit its role where principal allow-lists would otherwise deny it.
     const handlerRoleArn = this.function.role!.roleArn;

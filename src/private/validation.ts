@@ -11,10 +11,6 @@ export const IAM_PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f
 export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 /** An organization path `o-…/r-…/ou-…/…/`, optionally ending in `*` (StringLike). */
 export const ORG_PATH = /^o-[a-z0-9]{10,32}\/(r-[0-9a-z]{4,32})(\/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})*\/\*?$|^o-[a-z0-9]{10,32}\/\*$/;
-export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|northwest|southeast|southwest|mx)+-\d{1,2}$/;
-export const CLUSTER_ID = /^[a-z0-9]{26}$/;
-export const CLUSTER_ARN = /^arn:aws(-[a-z-]+)?:dsql:[a-z0-9-]+:\d{12}:cluster\/[a-z0-9]{26}$/;
-export const SERVICE_NAME = /^com\.amazonaws\.[a-z0-9-]+\.dsql-[a-z0-9]{4,}$/;
 
 /** The resolved values of a list, skipping tokens (validated once they are known, at deploy time). */
 export function concrete(values: readonly string[]): string[] {

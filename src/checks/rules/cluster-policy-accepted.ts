@@ -1,7 +1,5 @@
-import { BPA_TRUSTED_KEYS } from '../condition-keys';
-import {
-  PolicyCondition, PolicyStatement, appliesToEveryone, baseOperator, policyStatements, principalAccounts,
-} from '../policy';
+import { bpaRejects } from '../../private/policy/predicates';
+import { PolicyStatement, baseOperator, policyStatements, principalAccounts } from '../policy';
 import { DsqlRule, NOT_APPLICABLE, findings } from '../rule';
 import { flatten } from '../template';
 
@@ -31,7 +29,7 @@ export const clusterPolicyAccepted: DsqlRule = {
     const problems: string[] = [];
     for (const st of statements) {
       if (st.effect !== 'Allow') continue;
-      if (appliesToEveryone(st) && !st.conditions.some(trustedRestriction)) {
+      if (bpaRejects(st.model)) {
         problems.push(`${st.label} allows ${st.notPrincipal !== undefined ? 'every principal but the NotPrincipal' : '*'} `
           + 'without a trusted restricting condition');
       }
@@ -43,17 +41,6 @@ export const clusterPolicyAccepted: DsqlRule = {
     return findings(problems);
   },
 };
-
-/** A condition that block public access accepts as a restriction: a trusted key, a positive operator, literal values. */
-function trustedRestriction(c: PolicyCondition): boolean {
-  if (!BPA_TRUSTED_KEYS.includes(c.key.toLowerCase())) return false;
-  if (/^ForAllValues:/i.test(c.operator) || /IfExists$/i.test(c.operator)) return false; // true when the key is absent
-  const op = baseOperator(c.operator).toLowerCase();
-  if (!['stringequals', 'stringequalsignorecase', 'stringlike', 'arnequals', 'arnlike', 'bool'].includes(op)) return false;
-  const values = c.values.map(flatten);
-  if (values.length === 0 || values.some((v) => v === undefined || /[*?]|\$\{/.test(v))) return false;
-  return op !== 'bool' || values.every((v) => v === 'true');
-}
 
 /** Accounts that positive `aws:PrincipalAccount` and `aws:PrincipalArn` conditions of a statement admit. */
 function conditionAccounts(st: PolicyStatement): string[] {

@@ -1,5 +1,6 @@
-import { connectionKeyAvailability, isRestrictingKey } from '../condition-keys';
-import { CONNECT_ACTIONS, appliesToEveryone, coversAction, policyStatements } from '../policy';
+import { CONNECT_ACTIONS } from '../../private/facts/actions';
+import { connectionKeyAvailability, isRestrictingKey } from '../../private/facts/condition-keys';
+import { appliesToEveryone, coversAction, policyStatements } from '../policy';
 import { COMPLIANT, DsqlRule, NOT_APPLICABLE, findings } from '../rule';
 
 /**

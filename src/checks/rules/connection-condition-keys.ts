@@ -1,4 +1,4 @@
-import { connectionKeyAvailability } from '../condition-keys';
+import { connectionKeyAvailability } from '../../private/facts/condition-keys';
 import { dsqlEndpointKind } from '../endpoint';
 import { IDENTITY_POLICY_TYPES, identityStatements } from '../identity';
 import { PolicyStatement, connectActionsCovered, policyStatements } from '../policy';

@@ -1,4 +1,5 @@
-import { CONNECTION_PORT, MANAGEMENT_PORT, describeRule, dsqlEndpointKind, endpointGroups, ingressRules } from '../endpoint';
+import { CONNECTION_PORT, MANAGEMENT_PORT } from '../../private/facts/ports';
+import { describeRule, dsqlEndpointKind, endpointGroups, ingressRules } from '../endpoint';
 import { DsqlRule, NOT_APPLICABLE, findings } from '../rule';
 
 /**

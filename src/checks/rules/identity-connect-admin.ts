@@ -1,5 +1,6 @@
+import { DB_CONNECT_ADMIN } from '../../private/facts/actions';
 import { IDENTITY_POLICY_TYPES, identityStatements } from '../identity';
-import { DB_CONNECT_ADMIN, hasWildcard, statementScopes } from '../policy';
+import { hasWildcard, statementScopes } from '../policy';
 import { DsqlRule, findings } from '../rule';
 
 /**

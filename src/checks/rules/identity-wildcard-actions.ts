@@ -1,5 +1,6 @@
+import { CONNECT_ACTIONS } from '../../private/facts/actions';
 import { IDENTITY_POLICY_TYPES, identityStatements } from '../identity';
-import { CONNECT_ACTIONS, hasWildcard, statementScopes, wildcardMatch } from '../policy';
+import { hasWildcard, statementScopes, wildcardMatch } from '../policy';
 import { DsqlRule, findings } from '../rule';
 
 /** DSQL-I1: an identity policy that allows DSQL actions by wildcard (`dsql:*`, `*`, `dsql:Db*`…) or by NotAction. */

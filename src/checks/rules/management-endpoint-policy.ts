@@ -1,17 +1,9 @@
-import { PRINCIPAL_KEYS } from '../condition-keys';
+import { MANAGEMENT_WRITE_ACTIONS, isConnectAction, isManagementReadAction } from '../../private/facts/actions';
+import { PRINCIPAL_KEYS } from '../../private/facts/condition-keys';
+import { coveredActions } from '../../private/policy/predicates';
 import { dsqlEndpointKind } from '../endpoint';
-import { PolicyStatement, appliesToEveryone, baseOperator, coversAction, hasWildcard, policyStatements } from '../policy';
+import { PolicyStatement, appliesToEveryone, baseOperator, hasWildcard, policyStatements } from '../policy';
 import { DsqlRule, NOT_APPLICABLE, findings } from '../rule';
-
-/**
- * The management actions of Aurora DSQL at access level Write, Tagging included, but not the connect actions,
- * which never use the management endpoint (Service Authorization Reference, "Actions defined by Amazon Aurora DSQL").
- */
-const WRITE_ACTIONS = [
-  'AddPeerCluster', 'CreateCluster', 'CreateStream', 'DeleteCluster', 'DeleteClusterPolicy', 'DeleteStream', 'InjectError',
-  'PutClusterPolicy', 'PutMultiRegionProperties', 'PutWitnessRegion', 'RemovePeerCluster', 'StartBackupJob', 'StartRestoreJob',
-  'StopBackupJob', 'StopRestoreJob', 'TagResource', 'UntagResource', 'UpdateCluster', 'UpdateStream',
-].map((a) => `dsql:${a}`);
 
 /**
  * DSQL-M1: an interface endpoint to the Aurora DSQL management API whose policy lets every principal, of any
@@ -36,9 +28,11 @@ export const managementEndpointPolicy: DsqlRule = {
     const problems: string[] = [];
     for (const st of statements) {
       if (st.effect !== 'Allow' || !appliesToEveryone(st) || restrictsPrincipals(st)) continue;
-      const writes = WRITE_ACTIONS.filter((a) => coversAction(st, a));
+      // The management writes (MANAGEMENT_WRITE_ACTIONS; the connect actions never use this endpoint), and actions
+      // named that the fact base does not know, unless they read (Get, List, Describe).
+      const writes = coveredActions(st.model, MANAGEMENT_WRITE_ACTIONS);
       const unknownWrites = (st.actions ?? []).filter((a) => !hasWildcard(a) && /^dsql:/i.test(a) && !/^dsql:(Get|List|Describe)/i.test(a)
-        && !WRITE_ACTIONS.some((w) => w.toLowerCase() === a.toLowerCase()) && !/^dsql:DbConnect/i.test(a));
+        && !isManagementReadAction(a) && !MANAGEMENT_WRITE_ACTIONS.some((w) => w.toLowerCase() === a.toLowerCase()) && !isConnectAction(a));
       if (writes.length + unknownWrites.length > 0) {
         const shown = [...writes.slice(0, 3), ...unknownWrites];
         problems.push(`${st.label} allows ${shown.join(', ')}${writes.length > 3 ? '…' : ''} to every principal`);

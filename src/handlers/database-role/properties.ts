@@ -4,6 +4,7 @@
  *
  * Pure (no AWS SDK, no pg): the construct imports it at synth time.
  */
+import { CLUSTER_ID, REGION } from '../../private/facts/patterns';
 import { assertPrincipalArn, assertRoleName, assertSchemaName, InvalidSqlNameError } from '../../private/sql-identifiers';
 
 /** Privileges on a schema itself. */
@@ -64,8 +65,6 @@ export interface DesiredRole {
 }
 
 const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-const CLUSTER_ID = /^[a-z0-9]{1,63}$/;
 
 function list(value: unknown, what: string): unknown[] {
   if (value === undefined || value === null || value === '') return [];

@@ -13,6 +13,7 @@
  * run time to check each event against it.
  */
 import { createHash } from 'crypto';
+import { isDsqlHostName } from '../../private/facts/patterns';
 
 /** The environment variables of the handler function. */
 export const TRUST_ENV = {
@@ -101,19 +102,6 @@ export function declaredState(properties: Record<string, unknown>): DeclaredStat
 /** `sha256:<base64url>` of the state's JSON. */
 export function digestOf(state: DeclaredState): string {
   return `sha256:${createHash('sha256').update(JSON.stringify(state)).digest('base64url')}`;
-}
-
-const DSQL_SUFFIX = 'dsql(-[a-z0-9]{4,})?';
-
-/**
- * Whether `host` is a host name of an Aurora DSQL cluster: the public `<id>.dsql.<region>.on.aws` or the
- * private `<id>.dsql-<suffix>.<region>.on.aws` (the suffix of the cluster's PrivateLink service name
- * `com.amazonaws.<region>.dsql-<suffix>`). With `clusterIdentifier` and `region`, of that cluster only.
- */
-export function isDsqlHostName(host: string, clusterIdentifier?: string, region?: string): boolean {
-  const id = clusterIdentifier ?? '[a-z0-9]{26}';
-  const r = region ?? '[a-z0-9-]+';
-  return new RegExp(`^${id}\\.${DSQL_SUFFIX}\\.${r}\\.on\\.aws$`).test(host);
 }
 
 function parseState(value: unknown): DeclaredState | undefined {

@@ -5,6 +5,7 @@
  *
  * Pure (no AWS SDK): the constructs import it at synth time.
  */
+import { CLUSTER_ARN, CLUSTER_ID, REGION, SERVICE_NAME } from '../../private/facts/patterns';
 
 /** The custom resource that looks up a cluster's PrivateLink service name. */
 export const SERVICE_NAME_RESOURCE_TYPE = 'Custom::DsqlVpcEndpointServiceName';
@@ -19,11 +20,6 @@ export class InvalidPropertiesError extends Error {
   }
 }
 
-export const CLUSTER_ID = /^[a-z0-9]{26}$/;
-export const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-export const CLUSTER_ARN = /^arn:aws(-[a-z-]+)?:dsql:([a-z0-9-]+):(\d{12}):cluster\/([a-z0-9]{26})$/;
-/** The service name pattern of the Aurora DSQL API reference (GetVpcEndpointServiceName), region part checked separately. */
-export const SERVICE_NAME = /^com\.amazonaws\.([a-z0-9-]+)\.dsql-[a-z0-9]{4,}$/;
 
 function text(raw: Record<string, unknown>, key: string, pattern: RegExp, what: string): string {
   const value = raw[key];

@@ -1,5 +1,6 @@
 /**
- * Which condition keys an Aurora DSQL connection request (`dsql:DbConnect`, `dsql:DbConnectAdmin`) carries.
+ * Condition keys: which ones an Aurora DSQL connection request (`dsql:DbConnect`, `dsql:DbConnectAdmin`) carries,
+ * the network and principal keys, and the keys DSQL block public access trusts. CDK-free.
  *
  * Sources:
  * - Service Authorization Reference, "Actions, resources, and condition keys for Amazon Aurora DSQL"
@@ -68,9 +69,13 @@ export function connectionKeyAvailability(key: string): KeyAvailability {
   return { carried: false, why: 'not a key AWS documents for Aurora DSQL connections' };
 }
 
-/** Keys that restrict who connects or from where, for "does the cluster policy restrict anything" (lower case). */
-export const NETWORK_KEYS = ['aws:sourceip', 'aws:sourcevpc', 'aws:sourcevpce', 'aws:vpcsourceip'];
-export const PRINCIPAL_KEYS = ['aws:principalarn', 'aws:principalaccount', 'aws:principalorgid', 'aws:principalorgpaths', 'aws:userid'];
+/**
+ * The network keys of a connection (lower case): `aws:SourceIp` on the public endpoint only, the three others only
+ * through an interface endpoint (Aurora DSQL user guide, "Resource-based policies").
+ */
+export const NETWORK_KEYS: readonly string[] = ['aws:sourceip', 'aws:sourcevpc', 'aws:sourcevpce', 'aws:vpcsourceip'];
+/** The keys that name who connects (lower case); `aws:PrincipalTag/…` keys too (isRestrictingKey). */
+export const PRINCIPAL_KEYS: readonly string[] = ['aws:principalarn', 'aws:principalaccount', 'aws:principalorgid', 'aws:principalorgpaths', 'aws:userid'];
 
 export function isRestrictingKey(key: string): boolean {
   const k = key.toLowerCase();
@@ -78,11 +83,13 @@ export function isRestrictingKey(key: string): boolean {
 }
 
 /**
- * The trusted keys of Aurora DSQL block public access: an `Allow` to `*` is not public when one of them
- * restricts it with a literal value (Aurora DSQL user guide, "Blocking public access with resource-based
- * policies", https://docs.aws.amazon.com/aurora-dsql/latest/userguide/rbp-block-public-access.html).
+ * The trusted keys of Aurora DSQL block public access (lower case): an `Allow` to `*` is not public when one of
+ * them restricts it with a literal value without wildcards or variables, and `aws:PrincipalIsAWSService` only
+ * with the value `true` (Aurora DSQL user guide, "Blocking public access with resource-based policies",
+ * https://docs.aws.amazon.com/aurora-dsql/latest/userguide/rbp-block-public-access.html). `aws:SourceIp` is not
+ * one of them. The operator and value test is `bpaRestricts` (src/private/policy).
  */
-export const BPA_TRUSTED_KEYS = [
+export const BPA_TRUSTED_KEYS: readonly string[] = [
   'aws:principalaccount', 'aws:principalarn', 'aws:principalorgid', 'aws:principalorgpaths', 'aws:sourceaccount',
   'aws:sourcearn', 'aws:sourcevpc', 'aws:sourcevpce', 'aws:userid', 'aws:principalservicename',
   'aws:principalservicenameslist', 'aws:principalisawsservice', 'aws:ec2instancesourcevpc', 'aws:sourceorgid',

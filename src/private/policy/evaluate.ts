@@ -1,6 +1,8 @@
 /**
- * A three-valued IAM policy evaluator over symbolic values: which statements apply to a request whose
- * context is known in part only. Pure: no CDK.
+ * The one IAM semantics of the library (docs/ARCHITECTURE.md, "Facts and policy semantics"): a three-valued
+ * policy evaluator over symbolic values, which statements apply to a request whose context is known in part
+ * only. The access model evaluates requests with it; the rule pack reads its statements into the same model
+ * (`./json`) and judges them with the same predicates (`./predicates`). Pure: no CDK.
  *
  * The semantics follow the IAM policy evaluation logic (IAM User Guide, "Policy evaluation logic" and
  * "IAM JSON policy elements: Condition operators"):
@@ -13,7 +15,7 @@
  * which can never become an Allow.
  */
 import { Str, Tri, globMatch, keyOf, literal, strEquals } from './values';
-import { mergeCidrs, parseCidr } from '../private/cidr';
+import { mergeCidrs, parseCidr } from '../cidr';
 
 export interface Condition {
   /** The operator as written, e.g. `StringNotEqualsIfExists`, `ForAnyValue:StringLike`. */
@@ -148,8 +150,22 @@ function ipIn(within: string[] | undefined, cidrs: Str[]): Tri {
   return undefined;
 }
 
-/** The base operator without prefixes and `IfExists`, and its flags. */
-function parseOperator(operator: string): { base: string; ifExists: boolean; set?: 'any' | 'all' } {
+const NEGATED = new Set(['StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike', 'ArnNotEquals', 'ArnNotLike', 'NotIpAddress',
+  'NumericNotEquals', 'DateNotEquals', 'BinaryNotEquals']);
+
+/** A condition operator taken apart. */
+export interface ParsedOperator {
+  /** The operator without its set prefix and its `IfExists` suffix, e.g. `StringNotEquals`. */
+  readonly base: string;
+  readonly ifExists: boolean;
+  /** `ForAnyValue:` or `ForAllValues:`. */
+  readonly set?: 'any' | 'all';
+  /** A negated operator (`StringNotEquals`, `ArnNotLike`, `NotIpAddress`…): true on a missing key. */
+  readonly negated: boolean;
+}
+
+/** Take an operator apart: its set prefix, its base, `IfExists` (operator names are case-sensitive in IAM). */
+export function parseOperator(operator: string): ParsedOperator {
   let op = operator;
   let set: 'any' | 'all' | undefined;
   if (op.startsWith('ForAnyValue:')) {
@@ -161,11 +177,8 @@ function parseOperator(operator: string): { base: string; ifExists: boolean; set
   }
   const ifExists = op.endsWith('IfExists');
   if (ifExists) op = op.slice(0, -'IfExists'.length);
-  return { base: op, ifExists, set };
+  return { base: op, ifExists, set, negated: NEGATED.has(op) };
 }
-
-const NEGATED = new Set(['StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike', 'ArnNotEquals', 'ArnNotLike', 'NotIpAddress',
-  'NumericNotEquals', 'DateNotEquals', 'BinaryNotEquals']);
 
 /** One context value against the condition's values, with the positive form of the operator. */
 function positiveMatch(base: string, value: Str, values: Str[]): Tri {
@@ -198,7 +211,7 @@ function positiveMatch(base: string, value: Str, values: Str[]): Tri {
 
 /** Evaluate one key of one operator. */
 export function evaluateCondition(condition: Condition, keys: ReadonlyMap<string, KeyValue>): Tri {
-  const { base, ifExists, set } = parseOperator(condition.operator);
+  const { base, ifExists, set, negated } = parseOperator(condition.operator);
   const key = condition.key.toLowerCase();
   const kv = keys.get(key) ?? UNKNOWN;
   if (base === 'Null') {
@@ -210,7 +223,6 @@ export function evaluateCondition(condition: Condition, keys: ReadonlyMap<string
     const absent = kv.kind === 'absent' || (kv.kind === 'values' && kv.values.length === 0);
     return expected === 'true' ? absent : !absent;
   }
-  const negated = NEGATED.has(base);
   if (kv.kind === 'absent' || (kv.kind === 'values' && kv.values.length === 0)) {
     if (set === 'any') return false;
     if (set === 'all') return true;

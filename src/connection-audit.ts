@@ -13,7 +13,8 @@ import { registryOf } from './access/registry';
 import type { IDsqlCluster } from './cluster-ref';
 import { DsqlConnectionAuditStore } from './connection-audit-ref';
 import type { DsqlConnectionAuditOptions, IDsqlConnectionAudit } from './connection-audit-ref';
-import { CONNECT_ACTIONS, DB_CONNECT_ADMIN } from './private/conditions';
+import { DB_CONNECT_ADMIN, isConnectAction } from './private/facts/actions';
+import { CONNECT_EVENT_NAMES, DSQL_CLOUDTRAIL_RESOURCE_TYPE, DSQL_EVENTBRIDGE_SOURCE, DSQL_EVENT_SOURCE, eventNameOf } from './private/facts/cloudtrail';
 import { DsqlValidationError, failureMessage } from './private/errors';
 import { acknowledgeGuardRules, acknowledgeNagRules } from './private/nag';
 import { QUOTAS } from './private/quota';
@@ -29,18 +30,8 @@ export interface DsqlConnectionAuditProps extends DsqlConnectionAuditOptions {
   readonly clusters: IDsqlCluster[];
 }
 
-/** The CloudTrail `resources.type` of Aurora DSQL clusters (Aurora DSQL User Guide, "Aurora DSQL data events in CloudTrail"). */
-const DSQL_RESOURCE_TYPE = 'AWS::DSQL::Cluster';
-/** Where CloudTrail events of Aurora DSQL come from, in a record and on EventBridge. */
-const DSQL_EVENT_SOURCE = 'dsql.amazonaws.com';
-/** The data events Aurora DSQL records for connection attempts: the connect actions without their prefix. */
-const CONNECT_EVENT_NAMES = CONNECT_ACTIONS.map(eventNameOf);
 /** Values the selector spends besides the cluster ARNs: eventCategory, resources.type, and the event names. */
 const FIXED_SELECTOR_VALUES = 2 + CONNECT_EVENT_NAMES.length;
-
-function eventNameOf(action: string): string {
-  return action.replace(/^dsql:/, '');
-}
 
 /** The warning that a cluster's allowed principals cannot be matched exactly by an EventBridge rule. */
 export const UNLISTED_RULE_SKIPPED_WARNING = 'secure-dsql:audit-unlisted-rule-skipped';
@@ -137,8 +128,8 @@ export class DsqlConnectionAudit extends Resource implements IDsqlConnectionAudi
       name: 'Aurora DSQL connection attempts',
       fieldSelectors: [
         { field: 'eventCategory', equalTo: ['Data'] },
-        { field: 'resources.type', equalTo: [DSQL_RESOURCE_TYPE] },
-        { field: 'eventName', equalTo: CONNECT_EVENT_NAMES },
+        { field: 'resources.type', equalTo: [DSQL_CLOUDTRAIL_RESOURCE_TYPE] },
+        { field: 'eventName', equalTo: [...CONNECT_EVENT_NAMES] },
         { field: 'resources.ARN', equalTo: this.auditedClusterArns },
       ],
     };
@@ -306,7 +297,7 @@ export class DsqlConnectionAudit extends Resource implements IDsqlConnectionAudi
   private allowedPrincipals(cluster: IDsqlCluster, extra: readonly string[]): string[] {
     const registry = registryOf(this);
     const grantees: iam.IGrantable[] = [
-      ...registry.grants.filter(g => g.cluster === cluster && g.actions.some(a => CONNECT_ACTIONS.includes(a))).map(g => g.grantee),
+      ...registry.grants.filter(g => g.cluster === cluster && g.actions.some(isConnectAction)).map(g => g.grantee),
       ...registry.databaseRoles.filter(r => r.cluster === cluster).flatMap(r => r.principals),
       ...registry.handlers.filter(h => h.cluster === cluster).map(h => h.handler),
     ];
@@ -375,7 +366,7 @@ function principalArnOf(grantee: iam.IGrantable): string | undefined {
 /** CloudTrail events of the given DSQL data events on the given clusters, as EventBridge receives them. */
 function connectionPattern(eventNames: string[], clusterArns: string[]): events.EventPattern {
   return {
-    source: ['aws.dsql'],
+    source: [DSQL_EVENTBRIDGE_SOURCE],
     detailType: ['AWS API Call via CloudTrail'],
     detail: {
       eventSource: [DSQL_EVENT_SOURCE],
@@ -390,7 +381,7 @@ function connectionPattern(eventNames: string[], clusterArns: string[]): events.
  * (the role's ARN), any other identity by its own ARN. When nothing is allowed, every connection matches.
  */
 function unlistedPattern(clusterArn: string, allowed: () => string[]): events.EventPattern {
-  const base = connectionPattern(CONNECT_EVENT_NAMES, [clusterArn]);
+  const base = connectionPattern([...CONNECT_EVENT_NAMES], [clusterArn]);
   const anythingBut = Lazy.list({ produce: () => allowed() });
   return {
     ...base,

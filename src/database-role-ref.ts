@@ -144,7 +144,8 @@ export interface DsqlDatabaseRoleOptions {
   /**
    * Where to place the handler in the VPC.
    *
-   * @default - the VPC's private subnets
+   * @default - the VPC's private subnets, without those of the endpoint's own network ACL (its stateless
+   * rules would drop the handler's traffic to the endpoint's other subnets) when others remain
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 

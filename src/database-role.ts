@@ -10,7 +10,7 @@ import { DsqlDatabaseRoleOptions, DsqlSchemaPrivileges, DsqlTablePrivilege, IDsq
 import type { IDsqlConnectionEndpoint } from './endpoint-ref';
 import { DatabaseRoleResourceProperties, OWNERSHIP_SCHEMA, RESOURCE_TYPE } from './handlers/database-role/properties';
 import { declaredState } from './handlers/database-role/trust';
-import { DatabaseRoleHandler } from './private/database-role-handler';
+import { DatabaseRoleHandler, defaultHandlerSubnets } from './private/database-role-handler';
 import { fail } from './private/errors';
 import { isDsqlHostName } from './private/facts/patterns';
 import { QUOTAS } from './private/quota';
@@ -112,7 +112,8 @@ export class DsqlDatabaseRole extends Resource implements IDsqlDatabaseRole {
       host,
       endpoint,
       vpc,
-      vpcSubnets: vpc ? props.vpcSubnets : undefined,
+      // By default off the subnets whose network ACL (the endpoint's, stateless) would drop its traffic.
+      vpcSubnets: vpc ? (props.vpcSubnets ?? defaultHandlerSubnets(vpc, endpoint)) : undefined,
       securityGroups: vpc ? props.securityGroups : undefined,
     });
     this.handlerFunction = handler.function;

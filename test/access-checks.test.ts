@@ -10,7 +10,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DsqlConnectPolicy, DsqlDatabaseRole, SecureDsqlCluster } from '../src';
+import { DsqlConnectPolicy, DsqlDatabaseRole, DsqlPrivateLinkEndpoint, SecureDsqlCluster } from '../src';
 import { synthReport } from './support/access';
 import { ENV } from './support/iam-eval';
 
@@ -48,7 +48,7 @@ describe('errors: the deployment would fail, or a restriction is no restriction'
     const cluster = new SecureDsqlCluster(stack, 'Db');
     new DsqlDatabaseRole(stack, 'Reader', { cluster, roleName: 'reader', vpc });
     const message = synthError(app);
-    expect(message).toMatch(/S\/Reader: handler cannot reach cluster S\/Db on any route \(placement: S\/DsqlDatabaseRoleHandler[0-9A-F]+\/Handler runs in S\/Vpc\/appSubnet1, which has no default route through a NAT gateway/);
+    expect(message).toMatch(/S\/Reader: handler cannot reach cluster S\/Db on the one route it uses, the cluster's public host name \(placement: S\/DsqlDatabaseRoleHandler[0-9A-F]+\/Handler runs in S\/Vpc\/appSubnet1, which has no default route through a NAT gateway/);
     expect(message).toMatch(/so the deployment would fail when the custom resource connects \(got \["internet: denied by placement"\]\)\. Layer: placement\. The handler S\/DsqlDatabaseRoleHandler[0-9A-F]+\/Handler must connect as admin/);
   });
 
@@ -73,9 +73,61 @@ describe('errors: the deployment would fail, or a restriction is no restriction'
     });
     cluster.addDatabaseRole('Reader', { roleName: 'reader', endpoint, vpcSubnets: { subnetGroupName: 'app' } });
     const message = synthError(app);
-    expect(message).toMatch(/S\/Db\/Reader: handler cannot reach cluster S\/Db on any route .*network-acl: S\/Db\/Private\/NetworkAcl on S\/Vpc\/endpointSubnet1 drops the connection from S\/DsqlDatabaseRoleHandler[0-9A-F]+\/Handler/);
-    expect(message).toMatch(/Layer: cluster-policy, placement, network-acl\./);
+    expect(message).toMatch(/S\/Db\/Reader: handler cannot reach cluster S\/Db on the one route it uses, the private host name of S\/Db\/Private .*network-acl: S\/Db\/Private\/NetworkAcl on S\/Vpc\/endpointSubnet1 drops the connection from S\/DsqlDatabaseRoleHandler[0-9A-F]+\/Handler/);
+    expect(message).toMatch(/Layer: network-acl\./);
     expect(message).toMatch(/network-acl: admit its subnets in the network ACL in both directions/);
+  });
+
+  test('the handler is judged on the host it connects to: in isolated subnets without endpoint, while an endpoint in its VPC would admit it', () => {
+    const { app, stack, vpc } = setup();
+    const cluster = new SecureDsqlCluster(stack, 'Db');
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc, vpcSubnets: { subnetGroupName: 'endpoint' } }) as DsqlPrivateLinkEndpoint;
+    endpoint.allowFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock));
+    cluster.addDatabaseRole('Reader', { roleName: 'reader', vpc, vpcSubnets: { subnetGroupName: 'app' } });
+    const message = synthError(app);
+    expect(message).toMatch(/S\/Db\/Reader: handler cannot reach cluster S\/Db on the one route it uses, the cluster's public host name .*no default route through a NAT gateway/);
+    expect(message).toMatch(/\(got \["internet: denied by placement","S\/Db\/Private: allowed"\]\)\. Layer: placement\..* Or give endpoint: S\/Db\/Private \(cluster\.addDatabaseRole\(\.\.\., \{ endpoint \}\)\)/);
+  });
+
+  test('…whose endpoint route the cluster policy denies (sourceIps only), although its internet route is merely unknown', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: ENV });
+    const natVpc = new ec2.Vpc(stack, 'Nat', { maxAzs: 1, natGateways: 1 });
+    const cluster = new SecureDsqlCluster(stack, 'Db', { connectConditions: { sourceIps: ['203.0.113.0/24'] } });
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc: natVpc });
+    cluster.addDatabaseRole('Reader', { roleName: 'reader', endpoint });
+    const message = synthError(app);
+    expect(message).toMatch(/S\/Db\/Reader: handler cannot reach cluster S\/Db on the one route it uses, the private host name of S\/Db\/Private \(cluster-policy: S\/Db#DenyUntrustedNetworkOrigin deny dsql:DbConnectAdmin through S\/Db\/Private\).*Layer: cluster-policy\./);
+  });
+
+  test('…and when the model cannot decide its route: a warning that names the layer and the fix (outside any VPC, a cluster that admits listed IP blocks only)', () => {
+    const { stack } = setup();
+    const cluster = new SecureDsqlCluster(stack, 'Db', { connectConditions: { sourceIps: ['203.0.113.0/24'] } });
+    cluster.addDatabaseRole('Reader', { roleName: 'reader' });
+    Annotations.fromStack(stack).hasWarning('/S/Db/Reader', Match.stringLikeRegexp(
+      'The database-role handler S/DsqlDatabaseRoleHandler[0-9A-F]+/Handler of S/Db/Reader connects to the cluster\'s public host name of cluster S/Db, and whether it gets through is not known at synth \\(layers: cluster-policy\\).*Fix: cluster-policy: .*\\[ack: secure-dsql:handler-route-unknown\\]'));
+    // Control: on a cluster without network conditions, the same handler gets through: no warning.
+    const control = setup();
+    new SecureDsqlCluster(control.stack, 'Db').addDatabaseRole('Reader', { roleName: 'reader' });
+    Annotations.fromStack(control.stack).hasNoWarning('*', Match.stringLikeRegexp('handler-route-unknown'));
+    Annotations.fromStack(control.stack).hasNoError('*', Match.anyValue());
+  });
+
+  test('by default the handler is kept off the subnets of the endpoint\'s network ACL, whose stateless rules would drop its traffic', () => {
+    const { app, stack, vpc } = setup();
+    const cluster = new SecureDsqlCluster(stack, 'Db', { connectConditions: { blockPublicAccess: true } });
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc, vpcSubnets: { subnetGroupName: 'endpoint' }, networkAcl: { allowedCidrs: ['10.0.0.0/16'] } });
+    cluster.addDatabaseRole('Reader', { roleName: 'reader', endpoint });
+    const report = synthReport(app);
+    const handler = report.clusters[0].clients.find((c) => c.kinds.includes('database-role-handler'))!;
+    expect(handler.routes.find((r) => r.via === 'S/Db/Private')!.allowed).toBe(true);
+    expect(report.findings.filter((f) => /handler/.test(f.id))).toEqual([]);
+    // Placed on the endpoint's subnets (as the default selection would), its route is not decided: a warning.
+    const onAcl = setup();
+    const other = new SecureDsqlCluster(onAcl.stack, 'Db', { connectConditions: { blockPublicAccess: true } });
+    const e = other.addPrivateLinkEndpoint('Private', { vpc: onAcl.vpc, vpcSubnets: { subnetGroupName: 'endpoint' }, networkAcl: { allowedCidrs: ['10.0.0.0/16'] } });
+    other.addDatabaseRole('Reader', { roleName: 'reader', endpoint: e, vpcSubnets: { subnetGroupName: 'endpoint' } });
+    expect(synthReport(onAcl.app).findings.map((f) => f.id)).toContain('secure-dsql:handler-route-unknown');
   });
 
   test('source IPs that together admit every IPv4 address, in the cluster policy', () => {
@@ -89,6 +141,29 @@ describe('errors: the deployment would fail, or a restriction is no restriction'
     const cluster = new SecureDsqlCluster(stack, 'Db');
     new DsqlConnectPolicy(stack, 'Connect', { clusters: [cluster], conditions: { sourceIps: ['::/1', '8000::/1'] } });
     expect(synthError(app)).toMatch(/S\/Connect\/Resource: .* aws:SourceIp lists blocks that together admit every IPv6 address.*Layer: identity\./);
+  });
+
+  test('a Deny with IpAddress over every address is a restriction (it denies every public connection), an Allow with IpAddress over every address is none', () => {
+    const deny = setup();
+    const cluster = new SecureDsqlCluster(deny.stack, 'Db');
+    cluster.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'NoPublic', effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ['dsql:DbConnect', 'dsql:DbConnectAdmin'], resources: ['*'],
+      conditions: { IpAddress: { 'aws:SourceIp': ['0.0.0.0/0', '::/0'] } },
+    }));
+    const f = fn(deny.stack, 'Client');
+    cluster.grantConnect(f);
+    const report = synthReport(deny.app);
+    expect(report.findings.filter((x) => x.level === 'error')).toEqual([]);
+    const route = report.clusters[0].clients[0].routes.find((r) => r.via === 'internet')!;
+    expect(route.deniedBy).toEqual(['cluster-policy']);
+
+    const allow = setup();
+    const other = new SecureDsqlCluster(allow.stack, 'Db');
+    const g = fn(allow.stack, 'Client');
+    g.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'Anywhere', actions: ['dsql:DbConnect'], resources: [other.clusterArn], conditions: { IpAddress: { 'aws:SourceIp': ['0.0.0.0/0'] } },
+    }));
+    expect(synthError(allow.app)).toMatch(/statement Anywhere aws:SourceIp lists blocks that together admit every IPv4 address, which is no restriction at all.*Layer: identity\./);
   });
 
   test('two network ACLs claimed for the same subnets', () => {
@@ -109,6 +184,33 @@ describe('errors: the deployment would fail, or a restriction is no restriction'
       Statement: [{ Sid: 'AllButOne', Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::123456789012:role/x' }, Action: 'dsql:DbConnect', Resource: '*' }],
     });
     expect(synthError(app)).toMatch(/S\/Db: resource policy S\/Db statement AllButOne grants to everyone but the listed principals .*Layer: cluster-policy\./);
+  });
+
+  test('a Deny with NotPrincipal naming a role is refused with the ArnNotEquals aws:PrincipalArn form; that form is accepted', () => {
+    const notPrincipal = setup();
+    const cluster = new SecureDsqlCluster(notPrincipal.stack, 'Db');
+    cluster.cfnCluster.policyDocument = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'OnlyApp', Effect: 'Deny', NotPrincipal: { AWS: 'arn:aws:iam::123456789012:role/app' }, Action: 'dsql:*', Resource: '*' }],
+    });
+    expect(synthError(notPrincipal.app)).toMatch(/S\/Db: resource policy S\/Db statement OnlyApp exempts principals by the ARN they sign with, but a role signs as its assumed-role session .*\(got "Deny with NotPrincipal"\)\. Layer: cluster-policy\. Deny to Principal "\*" with the exceptions in a condition instead: .*ArnNotEquals.*aws:PrincipalArn/);
+
+    const condition = setup();
+    const other = new SecureDsqlCluster(condition.stack, 'Db');
+    other.cfnCluster.policyDocument = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'OnlyApp', Effect: 'Deny', Principal: '*', Action: 'dsql:*', Resource: '*', Condition: { ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::123456789012:role/app' } } }],
+    });
+    expect(synthReport(condition.app).findings.filter((f) => f.level === 'error')).toEqual([]);
+  });
+
+  test('a principal allow-list that names principals of another account only locks everyone out; one that names this account\'s roles is fine', () => {
+    const other = setup();
+    new SecureDsqlCluster(other.stack, 'Db', { connectConditions: { principalArns: ['arn:aws:iam::999999999999:role/app', 'arn:aws:iam::888888888888:role/*'] } });
+    expect(synthError(other.app)).toMatch(/S\/Db: resource policy S\/Db statement DenyUnlistedPrincipals aws:PrincipalArn admits principals of accounts 999999999999, 888888888888 only, but Aurora DSQL admits principals of the cluster's own account \(123456789012\) only: every connection would be denied .*Layer: cluster-policy\./);
+    const same = setup();
+    new SecureDsqlCluster(same.stack, 'Db', { connectConditions: { principalArns: ['arn:aws:iam::999999999999:role/app', 'arn:aws:iam::123456789012:role/app'] } });
+    expect(synthReport(same.app).findings.filter((f) => f.level === 'error')).toEqual([]);
   });
 
   test('a resource-policy statement that grants to another account', () => {
@@ -206,6 +308,16 @@ describe('warnings, with an id to acknowledge', () => {
     Annotations.fromStack(stack).hasWarning('/S/Outside', Match.stringLikeRegexp(
       'S/Outside is declared to connect to S/Db \\(grantee, by S/Db\\) but cannot on any route: internet: denied by cluster-policy; S/Db/Private: denied by placement.*\\[ack: secure-dsql:client-cannot-connect\\]'));
     void app;
+  });
+
+  test('the fix a lock-out gives first is the layer that denies on the closest route: the endpoint\'s security group, not the cluster policy that blocks public access by design', () => {
+    const { stack, vpc } = setup();
+    const cluster = new SecureDsqlCluster(stack, 'Db', { connectConditions: { blockPublicAccess: true } });
+    const notAdmitted = fn(stack, 'NotAdmitted', { vpc, vpcSubnets: { subnetGroupName: 'app' } });
+    cluster.grantConnect(notAdmitted);
+    cluster.addPrivateLinkEndpoint('Private', { vpc, vpcSubnets: { subnetGroupName: 'endpoint' } });
+    Annotations.fromStack(stack).hasWarning('/S/NotAdmitted', Match.stringLikeRegexp(
+      'cannot on any route: internet: denied by cluster-policy, placement; S/Db/Private: denied by security-group\\. .*Layers: security-group, cluster-policy, placement\\. Fix: security-group: admit it on the endpoint'));
   });
 
   test('…acknowledged on the client itself, it is gone', () => {

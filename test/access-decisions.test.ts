@@ -6,6 +6,7 @@
  */
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DsqlConnectPolicy, DsqlPrivateLinkEndpoint, SecureDsqlCluster } from '../src';
@@ -313,6 +314,150 @@ describe('the model decides like the independent judge', () => {
     const report = await verify(w, cluster, [[a, a.role!.node.path]], [endpoint]);
     expect(denied(report, cluster, a.role!.node.path, endpoint.node.path).allowed).toBe(true);
     expect(denied(report, cluster, a.role!.node.path, 'internet').deniedBy).toEqual(['identity', 'placement']);
+  });
+});
+
+describe('clients declared without the library', () => {
+  test('21. a function whose own identity policy allows connecting (addToRolePolicy, a hand-written managed policy) is a client; one with other permissions is not', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db', { connectConditions: { blockPublicAccess: true } });
+    const byStatement = fn(w.stack, 'ByStatement', w.vpc);
+    byStatement.addToRolePolicy(new iam.PolicyStatement({ actions: ['dsql:DbConnect'], resources: [cluster.clusterArn] }));
+    const byManaged = fn(w.stack, 'ByManaged');
+    byManaged.role!.addManagedPolicy(new iam.ManagedPolicy(w.stack, 'HandWritten', {
+      document: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dsql:DbConnect*', Resource: '*' }] }),
+    }));
+    const other = fn(w.stack, 'Other', w.vpc);
+    other.addToRolePolicy(new iam.PolicyStatement({ actions: ['dsql:GetCluster', 's3:GetObject'], resources: ['*'] }));
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc: w.vpc, vpcSubnets: { subnetGroupName: 'endpoint' }, allowedClients: [byStatement] }) as DsqlPrivateLinkEndpoint;
+    const report = synthReport(w.app);
+    const clients = report.clusters.find((c) => c.path === cluster.node.path)!.clients;
+    expect(clients.map((c) => [c.path, c.kinds, c.actions])).toEqual([
+      ['S/ByStatement', ['identity-policy'], ['dsql:DbConnect']],
+      ['S/ByManaged', ['identity-policy'], ['dsql:DbConnect', 'dsql:DbConnectAdmin']],
+    ]);
+    const template = new ResolvedTemplate(w.stack);
+    for (const f of [byStatement, byManaged]) {
+      for (const e of [undefined, endpoint]) {
+        const via = e ? e.node.path : 'internet';
+        const judgement = await judge({
+          template, clusterId: lid(w.stack, cluster), functionId: lid(w.stack, f),
+          endpointId: e ? w.stack.getLogicalId(e.endpoint.node.defaultChild as CfnResource) : undefined,
+        });
+        expectSameVerdict(routeOf(report, cluster.node.path, f.node.path, via), judgement, `${f.node.path} via ${via}`);
+      }
+    }
+    expect(routeOf(report, cluster.node.path, byStatement.node.path, endpoint.node.path).allowed).toBe(true);
+  });
+
+  test('22. a raw AWS::DSQL::Cluster is listed under its own construct path', () => {
+    const w = world();
+    const raw = new CfnResource(w.stack, 'Raw', { type: 'AWS::DSQL::Cluster', properties: { DeletionProtectionEnabled: true } });
+    const f = fn(w.stack, 'Client');
+    f.addToRolePolicy(new iam.PolicyStatement({ actions: ['dsql:DbConnect'], resources: [raw.getAtt('ResourceArn').toString()] }));
+    new SecureDsqlCluster(w.stack, 'Db');
+    const report = synthReport(w.app);
+    expect(report.clusters.map((c) => c.path)).toEqual(['S/Raw', 'S/Db']);
+    expect(report.clusters[0].clients.map((c) => c.path)).toEqual(['S/Client']);
+    expect(report.clusters[1].clients).toEqual([]);
+  });
+});
+
+describe('decided where the app says enough', () => {
+  test('23. a principal allow-list that does not name a granted role with a generated name locks it out; the named role it lists gets through', async () => {
+    const w = world();
+    const named = new iam.Role(w.stack, 'AppRole', { roleName: 'app', assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const listed = new lambda.Function(w.stack, 'Listed', {
+      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}'), role: named,
+    });
+    const generated = fn(w.stack, 'Generated');
+    const cluster = new SecureDsqlCluster(w.stack, 'Db', { connectConditions: { principalArns: ['arn:aws:iam::123456789012:role/app'] } });
+    cluster.grantConnect(listed);
+    cluster.grantConnect(generated);
+    const report = await verify(w, cluster, [listed, generated], []);
+    expect(denied(report, cluster, listed, 'internet').allowed).toBe(true);
+    expect(denied(report, cluster, generated, 'internet').deniedBy).toEqual(['cluster-policy']);
+    expect(report.findings.map((f) => [f.id, f.path])).toContainEqual(['secure-dsql:client-cannot-connect', 'S/Generated']);
+  });
+});
+
+describe('ECS services: their placement is known (awsvpc subnets, security groups, task role)', () => {
+  test('24. a Fargate service listed in allowedClients gets through the endpoint and not over the internet from isolated subnets; one with a public address in a public subnet reaches the public endpoint', () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db');
+    const ecsCluster = new ecs.Cluster(w.stack, 'Ecs', { vpc: w.vpc });
+    const service = (id: string, vpc: ec2.IVpc, props: Partial<ecs.FargateServiceProps>) => {
+      const taskDefinition = new ecs.FargateTaskDefinition(w.stack, `${id}Task`);
+      taskDefinition.addContainer('app', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:latest') });
+      cluster.grantConnect(taskDefinition.taskRole);
+      return new ecs.FargateService(w.stack, id, { cluster: vpc === w.vpc ? ecsCluster : new ecs.Cluster(w.stack, `${id}Cluster`, { vpc }), taskDefinition, ...props });
+    };
+    const isolated = service('Isolated', w.vpc, { vpcSubnets: { subnetGroupName: 'app' } });
+    const publicVpc = new ec2.Vpc(w.stack, 'PublicVpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'pub', subnetType: ec2.SubnetType.PUBLIC }] });
+    const exposed = service('Exposed', publicVpc, { assignPublicIp: true, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } });
+    const endpoint = cluster.addPrivateLinkEndpoint('Private', { vpc: w.vpc, vpcSubnets: { subnetGroupName: 'endpoint' }, allowedClients: [isolated] });
+    const report = synthReport(w.app);
+    const isolatedRole = (isolated.taskDefinition.taskRole as iam.Role).node.path;
+    const exposedRole = (exposed.taskDefinition.taskRole as iam.Role).node.path;
+    expect(denied(report, cluster, isolatedRole, endpoint.node.path).allowed).toBe(true);
+    expect(denied(report, cluster, isolatedRole, 'internet').deniedBy).toEqual(['placement']);
+    expect(denied(report, cluster, exposedRole, 'internet').allowed).toBe(true);
+    expect(denied(report, cluster, exposedRole, endpoint.node.path).deniedBy).toEqual(['placement']);
+  });
+});
+
+describe('permissions boundaries: as the property and as the override PermissionsBoundary.of(x).apply() writes', () => {
+  const boundaryOf = (stack: Stack, id: string, actions: string[]) => new iam.ManagedPolicy(stack, id, {
+    statements: [new iam.PolicyStatement({ actions, resources: ['*'] })],
+  });
+  const roleFor = (stack: Stack, id: string, permissionsBoundary?: iam.IManagedPolicy) => new iam.Role(stack, id, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), permissionsBoundary,
+  });
+  const fnWith = (stack: Stack, id: string, role: iam.IRole) => new lambda.Function(stack, id, {
+    runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}'), role,
+  });
+
+  test('19. a boundary that allows the action keeps the grant; one that allows no dsql: action denies, by identity', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db');
+    const dsqlOk = boundaryOf(w.stack, 'DsqlBoundary', ['dsql:DbConnect']);
+    const s3Only = boundaryOf(w.stack, 'S3Boundary', ['s3:GetObject']);
+    const kept = fn(w.stack, 'Kept');
+    const byOverride = fn(w.stack, 'ByOverride');
+    const byProperty = fnWith(w.stack, 'ByProperty', roleFor(w.stack, 'ByPropertyRole', s3Only));
+    iam.PermissionsBoundary.of(kept).apply(dsqlOk);
+    iam.PermissionsBoundary.of(byOverride).apply(s3Only);
+    for (const f of [kept, byOverride, byProperty]) cluster.grantConnect(f);
+    // The override is what the template carries; the L1 property stays unset.
+    expect((byOverride.role!.node.defaultChild as iam.CfnRole).permissionsBoundary).toBeUndefined();
+    const report = await verify(w, cluster, [kept, byOverride, byProperty], []);
+    expect(denied(report, cluster, kept, 'internet').allowed).toBe(true);
+    expect(denied(report, cluster, byOverride, 'internet').deniedBy).toEqual(['identity']);
+    expect(denied(report, cluster, byProperty, 'internet').deniedBy).toEqual(['identity']);
+    expect(denied(report, cluster, byOverride, 'internet').reasons.join()).toMatch(/the permissions boundary S\/S3Boundary of S\/ByOverride does not allow dsql:DbConnect/);
+  });
+
+  test('20. a resource-policy grant to the role\'s ARN is limited by the boundary; one to every principal of the account (its session) is not', async () => {
+    const w = world();
+    const cluster = new SecureDsqlCluster(w.stack, 'Db');
+    const s3Only = boundaryOf(w.stack, 'S3Boundary', ['s3:GetObject']);
+    const toArn = fnWith(w.stack, 'ToArn', roleFor(w.stack, 'ToArnRole', s3Only));
+    const toSession = fnWith(w.stack, 'ToSession', roleFor(w.stack, 'ToSessionRole'));
+    iam.PermissionsBoundary.of(toSession).apply(s3Only);
+    const unbounded = fnWith(w.stack, 'Unbounded', roleFor(w.stack, 'UnboundedRole'));
+    for (const f of [toArn, toSession, unbounded]) cluster.grantConnect(f);
+    // An escape hatch (the library refuses Allow to `*`): the access model reads the override.
+    cluster.cfnCluster.addPropertyOverride('PolicyDocument', w.stack.toJsonString({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'ToRoleArns', Effect: 'Allow', Principal: { AWS: [toArn.role!.roleArn, unbounded.role!.roleArn] }, Action: 'dsql:DbConnect', Resource: '*' },
+        { Sid: 'ToSession', Effect: 'Allow', Principal: '*', Action: 'dsql:DbConnect', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalArn': toSession.role!.roleArn } } },
+      ],
+    }));
+    const report = await verify(w, cluster, [toArn, toSession, unbounded], []);
+    expect(denied(report, cluster, toArn, 'internet').deniedBy).toEqual(['identity']);
+    expect(denied(report, cluster, toSession, 'internet').allowed).toBe(true);
+    expect(denied(report, cluster, unbounded, 'internet').allowed).toBe(true);
   });
 });
 

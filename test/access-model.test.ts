@@ -3,7 +3,7 @@
  * security groups. Three-valued: `true`, `false`, `undefined` (unknown).
  */
 import { Acl, PUBLIC_V4, SecurityGroup, aclVerdict, defaultAcl, sgVerdict } from '../src/access/network';
-import { Condition, KeyValue, evaluateCondition } from '../src/private/policy/evaluate';
+import { Condition, KeyValue, PrincipalRef, Request, Statement, evaluateCondition, statementApplies } from '../src/private/policy/evaluate';
 import { Str, concat, globMatch, hole, strEquals } from '../src/private/policy/values';
 
 const vpcA: Str = concat('vpc-', hole('S/A', 'vpc'));
@@ -57,6 +57,28 @@ describe('condition operators on keys that are there, missing, or unknown', () =
     ['IpAddress elsewhere', c('IpAddress', 'aws:VpcSourceIp', [['10.9.0.0/16']]), false],
   ] as Array<[string, Condition, boolean | undefined]>)('%s', (_name, condition, expected) => {
     expect(evaluateCondition(condition, keys)).toBe(expected);
+  });
+});
+
+describe('a Deny with NotPrincipal', () => {
+  const role: PrincipalRef = { arn: roleArn('app'), account: ['123456789012'], rootArn: ['arn:aws:iam::123456789012:root'], type: 'role' };
+  const user: PrincipalRef = { arn: ['arn:aws:iam::123456789012:user/app'], account: ['123456789012'], rootArn: ['arn:aws:iam::123456789012:root'], type: 'user' };
+  const deny = (names: string[]): Statement => ({
+    effect: 'Deny', notPrincipal: { any: false, aws: names.map((n) => [n]), other: 0 }, actions: [['dsql:*']], resources: [['*']], conditions: [],
+  });
+  const req = (principal: PrincipalRef, principalHasBoundary = false): Request => ({
+    principal, principalHasBoundary, action: 'dsql:DbConnect', resource: ['arn:aws:dsql:us-east-1:123456789012:cluster/x'], keys: new Map(),
+  });
+
+  test('naming a role by its ARN: whether its session is exempt is unknown (it signs as arn:aws:sts::…:assumed-role/…)', () => {
+    expect(statementApplies(deny(['arn:aws:iam::123456789012:role/app']), req(role), true)).toBeUndefined();
+  });
+  test('naming a user: the user signs with that ARN, so it is exempt; a principal it does not name is denied', () => {
+    expect(statementApplies(deny(['arn:aws:iam::123456789012:user/app']), req(user), true)).toBe(false);
+    expect(statementApplies(deny(['arn:aws:iam::123456789012:role/other']), req(role), true)).toBe(true);
+  });
+  test('a principal with a permissions boundary is never exempt', () => {
+    expect(statementApplies(deny(['arn:aws:iam::123456789012:user/app']), req(user, true), true)).toBe(true);
   });
 });
 

@@ -31,6 +31,7 @@ export const WARNINGS = {
   clientCannotConnect: 'secure-dsql:client-cannot-connect',
   rootPrincipalArn: 'secure-dsql:root-principal-arn',
   deployTimeNetworkValue: 'secure-dsql:deploy-time-network-allow-list',
+  handlerRouteUnknown: 'secure-dsql:handler-route-unknown',
 } as const;
 
 const LAYER_FIX: Record<Layer, string> = {
@@ -47,9 +48,35 @@ function routeSummary(r: RouteVerdict): string {
   return `${r.via}: ${how}`;
 }
 
+/**
+ * The fixes of the denying layers, the closest route first: the route that the fewest layers deny (on a
+ * cluster that blocks public access, the endpoint's security group before the cluster policy that denies
+ * the internet by design).
+ */
 function fixFor(routes: RouteVerdict[]): string {
-  const layers = [...new Set(routes.flatMap((r) => r.deniedBy))];
+  const closest = [...routes].filter((r) => !r.allowed && !r.unknown).sort((a, b) => a.deniedBy.length - b.deniedBy.length);
+  const layers = [...new Set(closest.flatMap((r) => r.deniedBy))];
   return layers.map((l) => `${l}: ${LAYER_FIX[l]}`).join('; ');
+}
+
+/** The layers that deny, the closest route first (as `fixFor`). */
+function denyingLayers(routes: RouteVerdict[]): Layer[] {
+  const closest = [...routes].filter((r) => !r.allowed && !r.unknown).sort((a, b) => a.deniedBy.length - b.deniedBy.length);
+  return [...new Set(closest.flatMap((r) => r.deniedBy))];
+}
+
+function hostOf(route: string): string {
+  return route === 'internet' ? 'the cluster\'s public host name' : `the private host name of ${route}`;
+}
+
+/**
+ * Whether an address condition lets requests through by listing the addresses it admits: Allow with
+ * `IpAddress`, or Deny with `NotIpAddress` (`…IfExists` alike). Only there is a list that covers every
+ * address no restriction at all.
+ */
+export function admitsByAddress(effect: 'Allow' | 'Deny', operator: string): boolean {
+  const base = operator.replace(/^For(Any|All)Value:/, '').replace(/IfExists$/, '');
+  return (effect === 'Allow' && base === 'IpAddress') || (effect === 'Deny' && base === 'NotIpAddress');
 }
 
 function statementLabel(policy: Policy, s: Statement, i: number): string {
@@ -88,27 +115,48 @@ export function runChecks(collected: Collected, verdicts: ClusterVerdict[]): Fin
   for (const cv of verdicts) {
     for (const v of cv.clients) checkClient(cv, v);
   }
+  function checkHandler(cv: ClusterVerdict, v: ClientVerdict): void {
+    // The handler connects to one host: it is judged on that route only.
+    const via = v.client.handlerRoute!;
+    const own = v.routes.find((r) => r.via === via);
+    if (!own || own.allowed) return;
+    const owner = v.client.handlerOwner ?? v.client.declaredBy[0];
+    const others = v.routes.filter((r) => r.via !== via && r.allowed).map((r) => r.via);
+    const instead = others.length === 0 ? ''
+      : others[0] === 'internet'
+        ? ' Or leave endpoint out: the handler would connect to the public host name, which it can reach.'
+        : ` Or give endpoint: ${others[0]} (cluster.addDatabaseRole(..., { endpoint })): the handler would connect to its private host name, which it can reach.`;
+    const reasons = own.reasons.filter((x) => own.unknown || !x.includes('is not known'));
+    if (own.unknown) {
+      warning(collected.constructs.get(owner), owner, own.unknownLayers[0] ?? 'placement', WARNINGS.handlerRouteUnknown,
+        `The database-role handler ${v.client.path} of ${owner} connects to ${hostOf(via)} of cluster ${cv.cluster.path}, and whether it gets through `
+        + `is not known at synth (layers: ${own.unknownLayers.join(', ')}): ${reasons.join('; ')}. If it cannot connect, the deployment fails when the custom resource runs. `
+        + `Fix: ${own.unknownLayers.map((l) => `${l}: ${LAYER_FIX[l]}`).join('; ')}.${instead}`);
+      return;
+    }
+    findings.push({
+      level: 'error',
+      id: 'handler-unreachable',
+      path: owner,
+      layer: own.deniedBy[0] ?? 'placement',
+      construct: collected.constructs.get(owner),
+      message: formatFailure(owner, 'handler', v.routes.map(routeSummary),
+        `cannot reach cluster ${cv.cluster.path} on the one route it uses, ${hostOf(via)} (${reasons.join('; ')}), so the deployment would fail when the custom resource connects`,
+        `Layer: ${own.deniedBy.join(', ')}. The handler ${v.client.path} must connect as admin: ${fixFor([own])}.${instead}`
+        + (via === 'internet' && others.length === 0 ? ' For a cluster reachable only privately, give endpoint (cluster.addPrivateLinkEndpoint(...)).' : '')),
+    });
+  }
+
   function checkClient(cv: ClusterVerdict, v: ClientVerdict) {
+    if (v.client.handlerRoute !== undefined) {
+      checkHandler(cv, v);
+      if (v.client.kinds.length === 1) return;
+    }
     const never = v.routes.length > 0 && v.routes.every((r) => !r.allowed && !r.unknown);
     if (!never) return;
     const summary = v.routes.map(routeSummary);
     const reasons = v.routes.flatMap((r) => r.reasons.filter((x) => !x.includes('is not known')));
-    const layers = [...new Set(v.routes.flatMap((r) => r.deniedBy))];
-    if (v.client.kinds.includes('database-role-handler')) {
-      const owner = v.client.handlerOwner ?? v.client.declaredBy[0];
-      findings.push({
-        level: 'error',
-        id: 'handler-unreachable',
-        path: owner,
-        layer: layers[0] ?? 'placement',
-        construct: collected.constructs.get(owner),
-        message: formatFailure(owner, 'handler', summary,
-          `cannot reach cluster ${cv.cluster.path} on any route (${reasons.join('; ')}), so the deployment would fail when the custom resource connects`,
-          `Layer: ${layers.join(', ')}. The handler ${v.client.path} must connect as admin: ${fixFor(v.routes)}. `
-          + 'For a cluster reachable only privately, give endpoint (cluster.addPrivateLinkEndpoint(...)).'),
-      });
-      return;
-    }
+    const layers = denyingLayers(v.routes);
     const construct = collected.constructs.get(v.client.path) ?? collected.constructs.get(v.client.declaredBy[0]);
     warning(construct, v.client.path, layers[0] ?? 'placement', WARNINGS.clientCannotConnect,
       `${v.client.path} is declared to connect to ${cv.cluster.path} (${v.client.kinds.join(', ')}, by ${v.client.declaredBy.join(', ')}) `
@@ -123,9 +171,12 @@ export function runChecks(collected: Collected, verdicts: ClusterVerdict[]): Fin
   const identityPolicies = collected.identityPolicies.map((p) => ({ policy: p.policy, construct: p.construct, kind: 'identity' }));
   const layerOf = (kind: string): Finding['layer'] => (kind === 'cluster-policy' ? 'cluster-policy' : kind === 'endpoint-policy' ? 'endpoint-policy' : 'identity');
 
-  // A set of CIDR blocks that together admit every address of a family.
+  // A set of CIDR blocks that together admit every address of a family, where that makes the statement
+  // restrict nothing: an Allow that tests IpAddress, or a Deny that tests NotIpAddress (its exceptions). A
+  // Deny with IpAddress over every address denies every request that carries the key, which is a
+  // restriction (and an Allow with NotIpAddress over every address allows nothing).
   for (const x of conditionsOf([...clusterPolicies, ...endpointPolicies, ...identityPolicies], ['aws:sourceip', 'aws:vpcsourceip'])) {
-    if (!/IpAddress/.test(x.condition.operator) || !x.condition.values) continue;
+    if (!x.condition.values || !admitsByAddress(x.statement.effect, x.condition.operator)) continue;
     const cidrs = x.condition.values.map(literal).filter((l): l is string => l !== undefined);
     let merged: string[];
     try {
@@ -162,6 +213,31 @@ export function runChecks(collected: Collected, verdicts: ClusterVerdict[]): Fin
       + 'Fix: give the values as literals or as references to resources of the app, or make sure the parameter can only hold the networks you trust.');
   }
 
+  // Principal allow-lists of a cluster policy that name principals of other accounts only: Aurora DSQL
+  // admits principals of the cluster's own account only, so nobody can connect.
+  for (const c of collected.clusters) {
+    if (!c.info.policy || c.info.policy.unknown) continue;
+    const account = literal(c.info.account);
+    if (account === undefined) continue;
+    c.info.policy.statements.forEach((s, i) => {
+      if (s.effect !== 'Deny') return;
+      for (const x of s.conditions) {
+        const key = x.key.toLowerCase();
+        if ((key !== 'aws:principalarn' && key !== 'aws:principalaccount') || !/^(String|Arn)Not(Equals|Like)(IfExists)?$/.test(x.operator) || !x.values?.length) continue;
+        const accounts = x.values.map((v) => {
+          const l = literal(v);
+          const m = l === undefined ? null : key === 'aws:principalaccount' ? /^(\d{12})$/.exec(l) : /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(l);
+          return m ? m[1] : undefined;
+        });
+        if (accounts.some((a) => a === undefined || a === account)) continue;
+        error(c.info.path, 'cluster-policy', 'principal-allow-list-other-account', `resource policy ${statementLabel(c.info.policy!, s, i)} ${x.key}`,
+          x.values.map((v) => literal(v)), `admits principals of account${new Set(accounts).size > 1 ? 's' : ''} ${[...new Set(accounts)].join(', ')} only, but Aurora DSQL admits principals `
+          + `of the cluster's own account (${account}) only: every connection would be denied`,
+          'List roles or users of this account (for access from another account, have it assume a role of this account), or leave the allow-list out.', c.construct);
+      }
+    });
+  }
+
   // Resource-based policies DSQL would reject, or that restrict nothing.
   for (const c of collected.clusters) {
     if (c.info.imported || !c.info.policy || c.info.policy.unknown) continue;
@@ -171,6 +247,13 @@ export function runChecks(collected: Collected, verdicts: ClusterVerdict[]): Fin
       if (s.effect === 'Allow' && s.notPrincipal) {
         error(c.info.path, 'cluster-policy', 'resource-policy-not-principal', `resource policy ${label}`, 'Allow with NotPrincipal',
           'grants to everyone but the listed principals', 'Allow specific principals of this account, or express the exception as a Deny with an ArnNotLike aws:PrincipalArn condition.', c.construct);
+      }
+      if (s.effect === 'Deny' && s.notPrincipal && !s.notPrincipal.any) {
+        error(c.info.path, 'cluster-policy', 'resource-policy-deny-not-principal', `resource policy ${label}`, 'Deny with NotPrincipal',
+          'exempts principals by the ARN they sign with, but a role signs as its assumed-role session (arn:aws:sts::<account>:assumed-role/<role>/<session>), not as the role\'s ARN, '
+          + 'and a principal with a permissions boundary is never exempt: the roles it means to exempt may be denied at run time',
+          'Deny to Principal "*" with the exceptions in a condition instead: "Condition": {"ArnNotEquals": {"aws:PrincipalArn": ["<role ARN>", ...]}} '
+          + '(connectConditions.principalArns renders exactly that).', c.construct);
       }
       if (s.effect === 'Allow' && s.principal) {
         for (const p of s.principal.aws) {

@@ -21,7 +21,7 @@ import { renderConnectConditions } from '../private/conditions';
 import { DB_CONNECT, DB_CONNECT_ADMIN, isConnectAction } from '../private/facts/actions';
 import { MANAGEMENT_SERVICE_NAME, SERVICE_NAME } from '../private/facts/patterns';
 import { Condition, Policy, PrincipalRef, PrincipalSpec, Statement } from '../private/policy/evaluate';
-import { Str, Tri, concat, hole, keyOf, lit, literal } from '../private/policy/values';
+import { Str, Tri, concat, globMatch, hole, keyOf, lit, literal } from '../private/policy/values';
 
 /** The resource types the model reads. */
 const TYPES = new Set([
@@ -30,8 +30,14 @@ const TYPES = new Set([
   'AWS::EC2::SubnetNetworkAclAssociation', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::Route', 'AWS::EC2::NatGateway',
   'AWS::EC2::VPCPeeringConnection', 'AWS::EC2::TransitGatewayAttachment', 'AWS::EC2::TransitGatewayVpcAttachment',
   'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::UserToGroupAddition',
-  'AWS::Lambda::Function',
+  'AWS::Lambda::Function', 'AWS::ECS::Service', 'AWS::ECS::TaskDefinition',
 ]);
+
+/**
+ * How many leading characters of the stack name a name CloudFormation generates for an IAM role, user or
+ * group is assumed to keep (it shortens long names to fit the limit; 16 is a conservative floor).
+ */
+const GENERATED_NAME_PREFIX = 16;
 
 /** Physical-id prefixes of the resource types whose `Ref` is an id of a known shape. */
 const REF_PREFIX: Record<string, [string, string]> = {
@@ -288,12 +294,20 @@ class Reader {
     return parts.length === 1 ? parts[0] : { 'Fn::Join': ['', parts] };
   }
 
-  /** A property of an L1, resolved (once). */
+  /**
+   * A property of an L1, resolved (once), with its property override (`addPropertyOverride`, which
+   * `iam.PermissionsBoundary.of(x).apply()` and other escape hatches write) applied: an override of the
+   * whole property replaces it; overrides of some of its fields replace those fields.
+   */
   public prop(cfn: CfnResource, name: string): any {
     let cache = this.props.get(cfn);
     if (!cache) this.props.set(cfn, cache = new Map());
     if (cache.has(name)) return cache.get(name);
-    const value = this.resolve(cfn, (cfn as unknown as Record<string, unknown>)[name]);
+    let raw = (cfn as unknown as Record<string, unknown>)[name];
+    const overrides = propertyOverrides(cfn);
+    const pascal = name.charAt(0).toUpperCase() + name.slice(1);
+    if (overrides && pascal in overrides) raw = withOverride(raw, overrides[pascal]);
+    const value = this.resolve(cfn, raw);
     cache.set(name, value);
     return value;
   }
@@ -370,9 +384,18 @@ class Reader {
     }
   }
 
+  /**
+   * The name of an IAM role, user or group: the given one, or the one CloudFormation generates, which
+   * begins with the stack's name (`<stack>-<logical id>-<random suffix>`, shortened to the name's
+   * limit): modelled as the stack name's first characters and a hole, so that it certainly differs from a
+   * literal name that does not begin that way (an allow-list that leaves the role out locks it out).
+   */
   private nameOf(r: CfnResource, ctx: StackCtx, prop: string, id: string, kind: string): Str {
     const given = this.str(ctx, this.prop(r, prop));
-    return given ?? [hole(`${id}#name`, kind)];
+    if (given) return given;
+    const stackName = ctx.stack.nestedStackParent || Token.isUnresolved(ctx.stack.stackName) ? undefined : ctx.stack.stackName;
+    const prefix = stackName === undefined ? '' : stackName.length <= GENERATED_NAME_PREFIX ? `${stackName}-` : stackName.slice(0, GENERATED_NAME_PREFIX);
+    return concat(prefix, hole(`${id}#name`, kind));
   }
 
   private getAtt(ctx: StackCtx, lid: string, attr: string, known?: CfnResource): Str {
@@ -530,6 +553,56 @@ class Reader {
   }
 }
 
+/** The property overrides of an L1 (`addPropertyOverride`), by CloudFormation property name. */
+function propertyOverrides(cfn: CfnResource): Record<string, unknown> | undefined {
+  return (cfn as unknown as { rawOverrides?: { Properties?: Record<string, unknown> } }).rawOverrides?.Properties;
+}
+
+/** Whether a property of an L1 is overridden (`name` in camelCase). */
+function overridden(cfn: CfnResource, name: string): boolean {
+  const overrides = propertyOverrides(cfn);
+  return overrides !== undefined && (name.charAt(0).toUpperCase() + name.slice(1)) in overrides;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v) && !Token.isUnresolved(v);
+
+/**
+ * A property value with its raw override merged in (override keys are CloudFormation's PascalCase names;
+ * the L1's own keys are camelCase): an override field replaces the field of either spelling.
+ */
+function withOverride(value: unknown, override: unknown): unknown {
+  if (!isObject(value) || !isObject(override)) return override;
+  const out: Record<string, unknown> = { ...value };
+  for (const [k, v] of Object.entries(override)) {
+    const camel = k.charAt(0).toLowerCase() + k.slice(1);
+    const current = out[camel] ?? out[k];
+    delete out[camel];
+    out[k] = withOverride(current, v);
+  }
+  return out;
+}
+
+/** The actions that connect to a cluster (Aurora DSQL User Guide, "Generating an authentication token"). */
+const CONNECT_ACTIONS = ['dsql:DbConnect', 'dsql:DbConnectAdmin'];
+
+/**
+ * Whether a policy document, before it is resolved, may allow a connect action: false only for an
+ * `iam.PolicyDocument` none of whose Allow statements names a `dsql:` action or a wildcard (or uses
+ * NotAction), or a plain document that does not mention `dsql` or `*` at all.
+ */
+function mayAllowConnect(doc: unknown): boolean {
+  if (doc === undefined) return false;
+  if (doc instanceof iam.PolicyDocument) {
+    const statements = (doc as unknown as { statements?: iam.PolicyStatement[] }).statements;
+    if (!Array.isArray(statements)) return true;
+    return statements.some((st) => st.effect === iam.Effect.ALLOW && (st.notActions.length > 0
+      || st.actions.some((a) => Token.isUnresolved(a) || a.includes('*') || a.includes('?') || a.toLowerCase().startsWith('dsql:'))));
+  }
+  if (Token.isUnresolved(doc)) return true;
+  const text = JSON.stringify(doc);
+  return text === undefined || /dsql|\*|\?|\$\{Token/i.test(text);
+}
+
 function asArray(v: unknown): unknown[] | undefined {
   if (v === undefined) return undefined;
   return Array.isArray(v) ? v : [v];
@@ -584,7 +657,10 @@ function jsonWithIntrinsics(resolved: unknown): unknown {
 export function collect(root: Stage, registry: AccessRegistry): Collected {
   const r = new Reader(root);
   const constructs = new Map<string, IConstruct>();
-  const parentPath = (c: IConstruct) => r.path(c.node.scope ?? c);
+  // The construct a resource stands for: its L2 (the L1's scope), or the L1 itself when it is defined
+  // straight in a stack (a raw `new CfnCluster(stack, 'Db')` is listed as S/Db, not as S).
+  const ownerOf = (c: IConstruct): IConstruct => (c.node.scope && !Stack.isStack(c.node.scope) ? c.node.scope : c);
+  const parentPath = (c: IConstruct) => r.path(ownerOf(c));
 
   // ---- policies ----------------------------------------------------------------------------------------
   const parsePrincipal = (ctx: StackCtx, p: unknown): PrincipalSpec | undefined => {
@@ -663,6 +739,8 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
       list.push(policy);
     }
   };
+  /** Policies of the app that cannot allow a connect action, known before their documents are read. */
+  const mayConnectPolicies = new WeakMap<Policy, boolean>();
   for (const type of ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']) {
     for (const cfn of r.of(type)) {
       const ctx = r.ctx(cfn);
@@ -683,7 +761,8 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
           return parsed.unknown;
         },
       } as Policy;
-      identityPolicies.push({ policy: lazy, construct: cfn.node.scope ?? cfn });
+      mayConnectPolicies.set(lazy, overridden(cfn, 'policyDocument') || mayAllowConnect((cfn as unknown as { policyDocument?: unknown }).policyDocument));
+      identityPolicies.push({ policy: lazy, construct: ownerOf(cfn) });
       attach('role', roles, lazy);
       attach('user', users, lazy);
       attach('group', groups, lazy);
@@ -769,7 +848,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     const ctx = r.ctx(cfn);
     const id = r.selfRef(cfn);
     const g = groupFor(id, parentPath(cfn), true);
-    const owner = cfn.node.scope ?? cfn;
+    const owner = ownerOf(cfn);
     const ingress = asArray(r.prop(cfn, 'securityGroupIngress')) ?? [];
     const egress = asArray(r.prop(cfn, 'securityGroupEgress'));
     for (const raw of ingress) {
@@ -926,21 +1005,49 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     }
   }
 
-  // ---- functions (where clients run) --------------------------------------------------------------------
+  // ---- compute (where clients run): Lambda functions and ECS services (awsvpc: subnets, groups, task role)
   const placementOfFunction = new Map<CfnResource, Placement>();
   const functionsByRole = new Map<string, CfnResource[]>();
-  for (const cfn of r.of('AWS::Lambda::Function')) {
-    const ctx = r.ctx(cfn);
-    const role = r.str(ctx, r.prop(cfn, 'role'));
-    if (role) {
-      const list = functionsByRole.get(keyOf(role)) ?? [];
-      list.push(cfn);
-      functionsByRole.set(keyOf(role), list);
-    }
+  const useRole = (role: Str | undefined, cfn: CfnResource) => {
+    if (!role) return;
+    const list = functionsByRole.get(keyOf(role)) ?? [];
+    list.push(cfn);
+    functionsByRole.set(keyOf(role), list);
+  };
+  for (const cfn of r.of('AWS::Lambda::Function')) useRole(r.str(r.ctx(cfn), r.prop(cfn, 'role')), cfn);
+  const taskRoles = new Map<string, Str>();
+  for (const cfn of r.of('AWS::ECS::TaskDefinition')) {
+    const role = r.str(r.ctx(cfn), r.prop(cfn, 'taskRoleArn'));
+    if (role) taskRoles.set(keyOf(r.selfRef(cfn)), role);
   }
+  for (const cfn of r.of('AWS::ECS::Service')) {
+    const td = r.str(r.ctx(cfn), r.prop(cfn, 'taskDefinition'));
+    if (td) useRole(taskRoles.get(keyOf(td)), cfn);
+  }
+  const servicePlacement = (cfn: CfnResource): Placement => {
+    const ctx = r.ctx(cfn);
+    const via = parentPath(cfn);
+    const net = r.prop(cfn, 'networkConfiguration');
+    const config = net?.awsvpcConfiguration ?? net?.AwsvpcConfiguration;
+    if (!config) return { kind: 'unknown', reason: `${via} does not use the awsvpc network mode: its tasks use the network of their container instances` };
+    const subnetIds = r.list(ctx, config.subnets ?? config.Subnets);
+    const groups = r.list(ctx, config.securityGroups ?? config.SecurityGroups);
+    if (!subnetIds || !groups || subnetIds.length === 0 || groups.length === 0) {
+      return { kind: 'unknown', reason: `the subnets or security groups of ${via} are deploy-time values or defaults` };
+    }
+    const keys = subnetIds.map(subnetKey);
+    const vpcIds = keys.map((k) => subnets.get(k)?.vpc).filter((v): v is Str => v !== undefined);
+    const publicIp = String(config.assignPublicIp ?? config.AssignPublicIp ?? 'DISABLED') === 'ENABLED';
+    return { kind: 'vpc', via, vpc: vpcIds[0], subnets: keys, securityGroups: groups, publicIp: publicIp || undefined };
+  };
   const placementOf = (cfn: CfnResource): Placement => {
     let p = placementOfFunction.get(cfn);
     if (p) return p;
+    if (cfn.cfnResourceType === 'AWS::ECS::Service') {
+      p = servicePlacement(cfn);
+      placementOfFunction.set(cfn, p);
+      return p;
+    }
     const ctx = r.ctx(cfn);
     const via = parentPath(cfn);
     const config = r.prop(cfn, 'vpcConfig');
@@ -977,12 +1084,14 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     const own = (owner as unknown as { resourcePolicy?: unknown } | undefined)?.resourcePolicy;
     const rawPolicy = (cfn as unknown as { policyDocument?: unknown }).policyDocument;
     let policy: Policy | undefined;
-    if (own instanceof iam.PolicyDocument && Token.isUnresolved(rawPolicy)) {
+    if (own instanceof iam.PolicyDocument && Token.isUnresolved(rawPolicy) && !overridden(cfn, 'policyDocument')) {
       // The library's cluster renders this document into the L1's PolicyDocument (as a JSON string).
       policy = own.isEmpty ? undefined : parsePolicy(ctx, r.resolve(cfn, own), path);
-    } else if (rawPolicy !== undefined) {
-      const doc = jsonWithIntrinsics(r.prop(cfn, 'policyDocument'));
-      policy = doc === undefined ? { name: path, statements: [], unknown: true } : parsePolicy(ctx, doc, path);
+    } else if (rawPolicy !== undefined || overridden(cfn, 'policyDocument')) {
+      const value = r.prop(cfn, 'policyDocument');
+      const doc = value === undefined ? undefined : jsonWithIntrinsics(value);
+      // A deletion override removes the policy; a document that cannot be read is unknown.
+      if (value !== undefined) policy = doc === undefined ? { name: path, statements: [], unknown: true } : parsePolicy(ctx, doc, path);
     }
     const info: ClusterInfo = {
       key: keyOf(arn),
@@ -994,7 +1103,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
       policy,
       serviceName: r.selfAtt(cfn, 'VpcEndpointServiceName'),
     };
-    const collected = { info, construct: owner ?? cfn.node.scope ?? cfn, cfn, selfId: cfn.node.path, stackPath: ctx.sid, declared: owner };
+    const collected = { info, construct: owner ?? ownerOf(cfn), cfn, selfId: cfn.node.path, stackPath: ctx.sid, declared: owner };
     clusters.push(collected);
     clusterByArn.set(info.key, collected);
     constructs.set(path, collected.construct);
@@ -1068,7 +1177,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     endpoints.push({
       key: keyOf(id),
       path,
-      construct: library ?? cfn.node.scope ?? cfn,
+      construct: library ?? ownerOf(cfn),
       cfn,
       serviceName,
       policy: parsed,
@@ -1079,7 +1188,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
       holeId: cfn.node.path,
       refersTo,
     });
-    constructs.set(path, library ?? cfn.node.scope ?? cfn);
+    constructs.set(path, library ?? ownerOf(cfn));
     if (management || served.length === 0) continue;
     endpointInfos.push({
       key: keyOf(id),
@@ -1101,9 +1210,9 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     if (cfn && CfnResource.isCfnResource(cfn)) return clusterByCfn.get(cfn);
     return clusterByArn.get(keyOf(r.str(r.ctx(c), r.resolve(c, c.clusterArn))!));
   };
-  const addClient = (cluster: IDsqlCluster, resolved: ResolvedClient, kind: ClientKind, actions: string[], declaredBy: string,
-    unmodeled?: string) => {
-    const target = clusterInfo(cluster);
+  const addClient = (cluster: IDsqlCluster | CollectedCluster, resolved: ResolvedClient, kind: ClientKind, actions: string[], declaredBy: string,
+    unmodeled?: string, handlerRoute?: string) => {
+    const target = 'info' in cluster ? cluster : clusterInfo(cluster);
     if (!target) return;
     const key = `${target.info.key}|${resolved.path}`;
     const existing = clients.get(key);
@@ -1115,6 +1224,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
         declaredBy: [...new Set([...existing.declaredBy, declaredBy])],
         unmodeledEndpoints: unmodeled ? [...new Set([...(existing.unmodeledEndpoints ?? []), unmodeled])] : existing.unmodeledEndpoints,
         handlerOwner: existing.handlerOwner ?? (kind === 'database-role-handler' ? declaredBy : undefined),
+        handlerRoute: existing.handlerRoute ?? handlerRoute,
       };
       clients.set(key, merged);
       return;
@@ -1128,6 +1238,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
       declaredBy: [declaredBy],
       unmodeledEndpoints: unmodeled ? [unmodeled] : undefined,
       handlerOwner: kind === 'database-role-handler' ? declaredBy : undefined,
+      handlerRoute,
     });
     if (resolved.construct) constructs.set(resolved.path, resolved.construct);
   };
@@ -1161,11 +1272,11 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
   const placementForRole = (e: Entity | undefined, arn: Str): Placement => {
     const fns = functionsByRole.get(keyOf(arn)) ?? [];
     if (fns.length === 0) {
-      return { kind: 'unknown', reason: e ? `no Lambda function of the app uses ${e.path}` : 'a principal defined outside the app' };
+      return { kind: 'unknown', reason: e ? `no Lambda function or ECS service of the app uses ${e.path}` : 'a principal defined outside the app' };
     }
     const placements = fns.map(placementOf);
     if (placements.every((p) => samePlacement(p, placements[0]))) return placements[0];
-    return { kind: 'unknown', reason: `${fns.length} Lambda functions with different networks use it` };
+    return { kind: 'unknown', reason: `${fns.length} Lambda functions or ECS services with different networks use it` };
   };
   const fromArn = (arn: Str, label: string): ResolvedClient['info'] => {
     const l = literal(arn);
@@ -1213,7 +1324,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
     const ctx = r.ctx(scope);
     const s = r.str(ctx, r.resolve(scope, arn)) ?? [hole(arn)];
     const entity = entities.get(keyOf(s));
-    if (entity) return { path: entity.path, construct: entity.cfn.node.scope, info: fromEntity(entity, entity.kind === 'role' ? placementForRole(entity, entity.arn) : { kind: 'unknown', reason: 'IAM users connect from wherever their credentials are used' }) };
+    if (entity) return { path: entity.path, construct: ownerOf(entity.cfn), info: fromEntity(entity, entity.kind === 'role' ? placementForRole(entity, entity.arn) : { kind: 'unknown', reason: 'IAM users connect from wherever their credentials are used' }) };
     const label = literal(s) ?? keyOf(s);
     return { path: label, info: fromArn(s, label) };
   };
@@ -1226,8 +1337,10 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
   for (const h of registry.handlers) {
     constructs.set(h.role.node.path, h.role);
     const e = h.endpoint;
-    const modeled = !e || endpoints.some((x) => x.path === e.node.path || x.cfn.node.path.startsWith(`${e.node.path}/`));
-    addClient(h.cluster, resolveGrantee(h.handler), 'database-role-handler', [DB_CONNECT_ADMIN], h.role.node.path, modeled ? undefined : e.node.path);
+    // It connects to one host: the endpoint's private host name when it has one, else the public one.
+    const own = e ? endpoints.find((x) => !x.management && (x.path === e.node.path || x.cfn.node.path.startsWith(`${e.node.path}/`))) : undefined;
+    const route = !e ? 'internet' : own ? own.path : e.node.path;
+    addClient(h.cluster, resolveGrantee(h.handler), 'database-role-handler', [DB_CONNECT_ADMIN], h.role.node.path, e && !own ? e.node.path : undefined, route);
   }
   for (const d of registry.databaseRoles) {
     for (const p of d.principals) addClient(d.cluster, resolveGrantee(p), 'database-role-principal', [DB_CONNECT], d.role.node.path);
@@ -1244,7 +1357,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
           let resolved: ResolvedClient;
           if (e) {
             const placement = e.kind === 'role' ? placementForRole(e, e.arn) : { kind: 'unknown' as const, reason: `${e.kind}s connect from wherever their credentials are used` };
-            resolved = { path: e.path, construct: e.cfn.node.scope, info: fromEntity(e, placement) };
+            resolved = { path: e.path, construct: ownerOf(e.cfn), info: fromEntity(e, placement) };
           } else {
             const l = literal(name);
             const account = r.account(ctx);
@@ -1256,6 +1369,42 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
         }
       }
     }
+  }
+
+  // Every role or user whose own policies can allow a connect action on a cluster of the app is a client,
+  // declared through the library or not. A cheap filter first: only documents that name a dsql: action
+  // (or a wildcard, or NotAction) are read.
+  const declared = new Set([...clients.values()].map((c) => `${c.cluster}|${keyOf(c.principal.arn)}`));
+  for (const e of entities.values()) {
+    if (e.kind === 'group') continue;
+    const own = ownPolicies(e);
+    const found = new Map<CollectedCluster, Set<string>>();
+    for (const policy of own.policies) {
+      // The filter before the document is read (reading `unknown` parses a lazy policy).
+      if (mayConnectPolicies.get(policy) === false || policy.unknown) continue;
+      for (const st of policy.statements) {
+        if (st.effect !== 'Allow' || st.unknown) continue;
+        const actions = CONNECT_ACTIONS.filter((a) => (st.actions ? st.actions.some((x) => globMatch(x, [a], true) !== false)
+          : st.notActions ? !st.notActions.some((x) => globMatch(x, [a], true) === true) : false));
+        if (actions.length === 0) continue;
+        for (const c of clusters) {
+          const reaches = st.resources ? st.resources.some((x) => globMatch(x, c.info.arn) !== false)
+            : st.notResources ? !st.notResources.some((x) => globMatch(x, c.info.arn) === true) : false;
+          if (!reaches || declared.has(`${c.info.key}|${keyOf(e.arn)}`)) continue;
+          const set = found.get(c) ?? new Set<string>();
+          for (const a of actions) set.add(a);
+          found.set(c, set);
+        }
+      }
+    }
+    if (found.size === 0) continue;
+    // Listed as the function that uses the role when there is exactly one, else as the role or user.
+    const fns = e.kind === 'role' ? functionsByRole.get(keyOf(e.arn)) ?? [] : [];
+    const fn = fns.length === 1 ? fns[0] : undefined;
+    const placement = fn ? placementOf(fn) : e.kind === 'role' ? placementForRole(e, e.arn) : { kind: 'unknown' as const, reason: 'IAM users connect from wherever their credentials are used' };
+    const path = fn ? parentPath(fn) : e.path;
+    const resolved: ResolvedClient = { path, construct: fn ? ownerOf(fn) : ownerOf(e.cfn), info: fromEntity(e, placement) };
+    for (const [c, actions] of found) addClient(c, resolved, 'identity-policy', [...actions], e.path);
   }
 
   const model: AccessModel = {

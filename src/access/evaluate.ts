@@ -17,7 +17,7 @@
  */
 import { AccessModel, ClientInfo, ClientVerdict, ClusterInfo, ClusterVerdict, EndpointInfo, LAYERS, Layer, RouteVerdict, SubnetInfo } from './model';
 import { AclOutcome, DSQL_PORT, EPHEMERAL, PUBLIC_V4, aclVerdict, sgVerdict } from './network';
-import { KeyValue, Request, endpointKeys, evaluatePolicies, internetKeys, principalKeys } from '../private/policy/evaluate';
+import { KeyValue, Request, endpointKeys, evaluatePolicies, grantsToSession, internetKeys, principalKeys } from '../private/policy/evaluate';
 import { Str, Tri, keyOf, show, strEquals } from '../private/policy/values';
 
 type LayerResults = Map<Layer, { verdict: Tri; reasons: string[] }>;
@@ -36,7 +36,7 @@ function iamLayers(client: ClientInfo, cluster: ClusterInfo, endpoint: EndpointI
   const results: LayerResults = new Map();
   const common: ReadonlyMap<string, KeyValue> = principalKeys(client.principal);
   const keys = endpoint ? endpointKeys(common, endpoint.vpc, endpoint.id, sourceCidrs) : internetKeys(common);
-  const req: Request = { principal: client.principal, action, resource: cluster.arn, keys };
+  const req: Request = { principal: client.principal, principalHasBoundary: client.boundary !== undefined, action, resource: cluster.arn, keys };
   const via = endpoint ? `through ${endpoint.path}` : 'over the internet';
 
   const identity = evaluatePolicies(client.identity, req, false);
@@ -53,7 +53,7 @@ function iamLayers(client: ClientInfo, cluster: ClusterInfo, endpoint: EndpointI
       : `identity: a policy of ${client.path} may deny ${action} ${via} (its content or its conditions are not known at synth)`);
   }
   if (boundary.deny !== false) {
-    note(results, 'identity', Tri.not(boundary.deny), `identity: the permissions boundary of ${client.path} ${boundary.deny ? 'denies' : 'may deny'} ${action}`);
+    note(results, 'identity', Tri.not(boundary.deny), `identity: the permissions boundary ${client.boundary?.name ?? ''} of ${client.path} ${boundary.deny ? 'denies' : 'may deny'} ${action}`);
   }
   if (clusterPolicy.deny !== false) {
     note(results, 'cluster-policy', Tri.not(clusterPolicy.deny), clusterPolicy.deny
@@ -69,10 +69,20 @@ function iamLayers(client: ClientInfo, cluster: ClusterInfo, endpoint: EndpointI
       : `cluster-policy: whether ${client.path} is in the cluster's account is not known at synth`);
   }
   // Same account: an Allow in the identity policy (within its boundary) or in the resource policy grants.
-  const grant = Tri.or(Tri.and(identity.allow, boundary.allow), clusterPolicy.allow);
+  // With a boundary, a resource-policy Allow to a role's ARN is limited by the boundary too; one to the
+  // role's session (Principal "*") or to a user's ARN is not (IAM User Guide, "Policy evaluation logic").
+  let resourceGrant = clusterPolicy.allow;
+  if (client.boundary && client.principal.type !== 'user' && cluster.policyKnown && cluster.policy) {
+    const toSession = evaluatePolicies([cluster.policy], req, true, grantsToSession).allow;
+    resourceGrant = client.principal.type === 'role' ? Tri.or(toSession, Tri.and(clusterPolicy.allow, boundary.allow)) : Tri.or(toSession, Tri.and(clusterPolicy.allow, undefined));
+  }
+  const grant = Tri.or(Tri.and(identity.allow, boundary.allow), resourceGrant);
   if (grant !== true) {
+    const bounded = client.boundary && boundary.allow === false && Tri.or(identity.allow, clusterPolicy.allow) !== false;
     note(results, 'identity', grant, grant === false
-      ? `identity: no policy of ${client.path} allows ${action} on ${cluster.path}`
+      ? bounded
+        ? `identity: the permissions boundary ${client.boundary!.name} of ${client.path} does not allow ${action} on ${cluster.path}, so neither its identity policies nor a resource-policy grant to its ARN count`
+        : `identity: no policy of ${client.path} allows ${action} on ${cluster.path}`
       : `identity: whether a policy of ${client.path} allows ${action} on ${cluster.path} is not known at synth`);
   }
   if (endpoint) {
@@ -151,14 +161,16 @@ function endpointPair(model: AccessModel, client: ClientInfo, cKey: string, eKey
 }
 
 /** The network layers of one client subnet to the public endpoint. */
-function internetFromSubnet(model: AccessModel, client: ClientInfo, cKey: string, sgs: Str[]): LayerResults {
+function internetFromSubnet(model: AccessModel, client: ClientInfo, cKey: string, sgs: Str[], publicIp = false): LayerResults {
   const results: LayerResults = new Map();
   const c = model.subnets.get(cKey);
   const label = subnetLabel(c, cKey);
-  const nat = c?.natRoute;
-  if (nat !== true) {
+  // A client with a public address in a subnet routed to an internet gateway goes out directly.
+  const direct = publicIp && c?.igwRoute === true;
+  const nat = direct ? false : c?.natRoute;
+  if (!direct && nat !== true) {
     note(results, 'placement', nat, nat === false
-      ? `placement: ${client.path} runs in ${label}, which has no default route through a NAT gateway${c?.igwRoute ? ' (a route to an internet gateway is not enough: a Lambda function never has a public address)' : ''}, so it cannot reach the public endpoint`
+      ? `placement: ${client.path} runs in ${label}, which has no default route through a NAT gateway${c?.igwRoute ? ' (a route to an internet gateway is not enough without a public address, which a Lambda function never has)' : ''}, so it cannot reach the public endpoint`
       : `placement: whether ${label} routes to the internet through a NAT gateway is not known at synth`);
   }
   const out = sgVerdict(groupsOf(model, sgs), true, DSQL_PORT, { cidrs: PUBLIC_V4, groups: [] });
@@ -175,7 +187,7 @@ function internetFromSubnet(model: AccessModel, client: ClientInfo, cKey: string
     aclHop(results, model, n, c.natSubnetKey, true, PUBLIC_V4, port, 'the NAT gateway\'s connection to the public endpoint');
     aclHop(results, model, n, c.natSubnetKey, false, PUBLIC_V4, EPHEMERAL, 'the return traffic to the NAT gateway');
     aclHop(results, model, n, c.natSubnetKey, true, cCidrs, EPHEMERAL, `the return traffic from the NAT gateway to ${client.path}`);
-  } else if (nat === true) {
+  } else if (nat === true && !direct) {
     note(results, 'network-acl', undefined, `network-acl: the network ACL of the NAT gateway used by ${label} is not known`);
   }
   return results;
@@ -225,7 +237,7 @@ function networkLayers(model: AccessModel, client: ClientInfo, endpoint: Endpoin
     note(results, 'placement', undefined, `placement: the subnets of ${client.path} are not known`);
     return results;
   }
-  if (!endpoint) return combinePairs(placement.subnets.map((s) => internetFromSubnet(model, client, s, placement.securityGroups)));
+  if (!endpoint) return combinePairs(placement.subnets.map((s) => internetFromSubnet(model, client, s, placement.securityGroups, placement.publicIp)));
   const sameVpc = placement.vpc ? strEquals(placement.vpc, endpoint.vpc) : undefined;
   if (sameVpc !== true) {
     const connected = placement.vpc && (model.connectedVpcs.has(keyOf(placement.vpc)) || model.connectedVpcs.has(keyOf(endpoint.vpc)));

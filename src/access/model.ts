@@ -56,10 +56,16 @@ export interface EndpointInfo {
 
 export type Placement =
   | { readonly kind: 'outside-vpc'; readonly via: string }
-  | { readonly kind: 'vpc'; readonly via: string; readonly vpc?: Str; readonly subnets: string[]; readonly securityGroups: Str[] }
+  /** `publicIp`: it has a public address (an ECS task with assignPublicIp), so an internet gateway route reaches the internet. */
+  | { readonly kind: 'vpc'; readonly via: string; readonly vpc?: Str; readonly subnets: string[]; readonly securityGroups: Str[]; readonly publicIp?: boolean }
   | { readonly kind: 'unknown'; readonly reason: string };
 
-export type ClientKind = 'grantee' | 'connect-policy' | 'database-role-principal' | 'database-role-handler';
+/**
+ * How a client is declared: by the library (`grantee`, `connect-policy`, `database-role-*`) or by an
+ * identity policy of its own that can allow a connect action on the cluster (`identity-policy`:
+ * `fn.addToRolePolicy(...)`, a hand-written managed policy).
+ */
+export type ClientKind = 'grantee' | 'connect-policy' | 'database-role-principal' | 'database-role-handler' | 'identity-policy';
 
 export interface ClientInfo {
   /** The construct path of the client, or its ARN when it is not defined in the app. */
@@ -77,6 +83,11 @@ export interface ClientInfo {
   readonly placement: Placement;
   /** For the database-role handler: the construct that owns it (named by the error when it cannot connect). */
   readonly handlerOwner?: string;
+  /**
+   * For the database-role handler: the one route it uses (`internet` for the cluster's public host name,
+   * else the path of the endpoint whose private host name it connects to). It is judged on that route only.
+   */
+  readonly handlerRoute?: string;
   /** Connection endpoints it uses that the model cannot see (not an interface endpoint of the app). */
   readonly unmodeledEndpoints?: string[];
 }

@@ -28,6 +28,24 @@ const TOKEN_LENGTH = 128;
 /** The same for the stack id (`arn:…:cloudformation:<region>:<account>:stack/<name of up to 128>/<uuid>`). */
 const STACK_ID_LENGTH = 256;
 
+/**
+ * The handler's subnets when none are given: the VPC's default selection, without the subnets of the
+ * endpoint's own network ACL (`networkAcl` of a DsqlPrivateLinkEndpoint). That ACL admits the connection
+ * in and lets its reply out, but it is stateless: a handler on those subnets would have its own requests to
+ * an endpoint interface in another subnet, and their replies, dropped by it. Undefined (the default
+ * selection) when the endpoint has no such ACL or every default subnet carries it.
+ */
+export function defaultHandlerSubnets(vpc: ec2.IVpc, endpoint: IDsqlConnectionEndpoint | undefined): ec2.SubnetSelection | undefined {
+  const acl = (endpoint as { networkAcl?: IConstruct } | undefined)?.networkAcl;
+  if (!acl) return undefined;
+  const aclSubnets = new Set(acl.node.findAll()
+    .filter((c): c is ec2.CfnSubnetNetworkAclAssociation => c instanceof ec2.CfnSubnetNetworkAclAssociation)
+    .map((c) => c.subnetId));
+  const defaults = vpc.selectSubnets().subnets;
+  const remaining = defaults.filter((s) => !aclSubnets.has(s.subnetId));
+  return remaining.length > 0 && remaining.length < defaults.length ? { subnets: remaining } : undefined;
+}
+
 /** Where the handler of a set of database roles runs and what it connects to. */
 export interface DatabaseRoleHandlerPlacement {
   readonly cluster: IDsqlCluster;

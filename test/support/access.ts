@@ -191,22 +191,26 @@ export async function judge(input: JudgeInput): Promise<Judgement> {
   const resource = r.clusterArn(input.clusterId);
   const action = input.action ?? 'dsql:DbConnect';
   const identityPolicies = r.identityPolicies(roleId);
+  // With a boundary, the request is signed by the role's session (what decides whether a resource-policy
+  // grant to the role's ARN is limited by the boundary).
+  const permissionsBoundary = r.permissionsBoundary(roleId);
+  const session = permissionsBoundary ? principal.replace(/^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/, 'arn:aws:sts::$1:assumed-role/$2/session') : undefined;
   const resourcePolicy = r.clusterPolicy(input.clusterId);
   const endpoint = input.endpointId ? r.json.Resources[input.endpointId].Properties : undefined;
   const endpointPolicy = endpoint ? r.endpointPolicy(input.endpointId) : undefined;
   const request = endpoint
-    ? { principal, resource, action, sourceVpc: endpoint.VpcId, sourceVpce: r.ref(input.endpointId!) }
-    : { principal, resource, action, sourceIp: PUBLIC_SAMPLE };
+    ? { principal, session, resource, action, sourceVpc: endpoint.VpcId, sourceVpce: r.ref(input.endpointId!) }
+    : { principal, session, resource, action, sourceIp: PUBLIC_SAMPLE };
 
   const layers = new Set<Layer>();
   const alone = (p: PolicySet): Promise<Decision> => decide(p, request);
-  const identity = await alone({ identityPolicies });
-  const cluster = resourcePolicy ? await alone({ resourcePolicy }) : 'ImplicitlyDenied';
+  const identity = await alone({ identityPolicies, permissionsBoundary });
+  const cluster = resourcePolicy ? await alone({ resourcePolicy, permissionsBoundary }) : 'ImplicitlyDenied';
   if (identity === 'ExplicitlyDenied' || (identity !== 'Allowed' && cluster !== 'Allowed')) layers.add('identity');
   if (cluster === 'ExplicitlyDenied') layers.add('cluster-policy');
   // The endpoint policy alone: evaluated like a resource policy, it must allow the request and not deny it.
   if (endpointPolicy && (await alone({ resourcePolicy: endpointPolicy })) !== 'Allowed') layers.add('endpoint-policy');
-  const whole = await decide({ identityPolicies, resourcePolicy, endpointPolicy }, request);
+  const whole = await decide({ identityPolicies, resourcePolicy, endpointPolicy, permissionsBoundary }, request);
   const iamLayers = new Set(layers);
   if ((whole === 'Allowed') !== (iamLayers.size === 0)) {
     throw new Error(`the per-layer judgement (${[...iamLayers].join(', ')}) disagrees with the whole decision (${whole})`);

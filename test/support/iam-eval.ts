@@ -69,7 +69,10 @@ export class ResolvedTemplate {
       }
     }
     if (attribute === 'Arn' && (type === 'AWS::IAM::Role' || type === 'AWS::IAM::User')) {
-      return `arn:aws:iam::${this.account}:${type === 'AWS::IAM::Role' ? 'role' : 'user'}/${logicalId}`;
+      // The given name, else a generated one (`<stack>-<logical id>-<suffix>`).
+      const props = this.resources[logicalId].Properties ?? {};
+      const given = type === 'AWS::IAM::Role' ? props.RoleName : props.UserName;
+      return `arn:aws:iam::${this.account}:${type === 'AWS::IAM::Role' ? 'role' : 'user'}/${typeof given === 'string' ? given : logicalId}`;
     }
     if (attribute === 'Arn' && type === 'AWS::KMS::Key') {
       return `arn:aws:kms:${this.region}:${this.account}:key/${hex(logicalId, 32)}`;
@@ -164,6 +167,19 @@ export class ResolvedTemplate {
     return out;
   }
 
+  /**
+   * The permissions boundary of a role or user defined in this template (property overrides are part of
+   * the synthesized properties), when it is a managed policy of the template.
+   */
+  public permissionsBoundary(principalLogicalId: string): { name: string; policy: any } | undefined {
+    const arn = this.json.Resources[principalLogicalId]?.Properties?.PermissionsBoundary;
+    if (arn === undefined) return undefined;
+    const m = /policy\/(.+)$/.exec(String(arn));
+    const managed = m && this.json.Resources[m[1]];
+    if (managed?.Type !== 'AWS::IAM::ManagedPolicy') throw new Error(`the boundary ${arn} is not a managed policy of the template`);
+    return { name: m![1], policy: managed.Properties.PolicyDocument };
+  }
+
   private single(type: string): string {
     const ids = this.logicalIdsOfType(type);
     if (ids.length !== 1) throw new Error(`expected exactly one ${type}, found ${ids.length}: ${ids.join(', ')}`);
@@ -188,6 +204,11 @@ export interface ConnectRequest {
   readonly principalOrgPaths?: string[];
   /** Further request context keys (e.g. `ec2:VpceServiceName`, `aws:ResourceTag/…`). */
   readonly context?: Record<string, string | string[]>;
+  /**
+   * The ARN that signs the request when it is not `principal`: a role's assumed-role session
+   * (`arn:aws:sts::<account>:assumed-role/<name>/<session>`); `aws:PrincipalArn` stays `principal`.
+   */
+  readonly session?: string;
 }
 
 export interface PolicySet {
@@ -195,6 +216,8 @@ export interface PolicySet {
   readonly resourcePolicy?: any;
   /** The policy of the VPC endpoint the request goes through (only applies when sourceVpce is set). */
   readonly endpointPolicy?: any;
+  /** The principal's permissions boundary, when it has one. */
+  readonly permissionsBoundary?: { name: string; policy: any };
 }
 
 function context(req: ConnectRequest): Record<string, string | string[]> {
@@ -208,15 +231,17 @@ function context(req: ConnectRequest): Record<string, string | string[]> {
   return ctx;
 }
 
-async function simulate(identityPolicies: Array<{ name: string; policy: any }>, resourcePolicy: any, req: ConnectRequest): Promise<Decision> {
+async function simulate(identityPolicies: Array<{ name: string; policy: any }>, resourcePolicy: any, req: ConnectRequest,
+  permissionsBoundary?: { name: string; policy: any }): Promise<Decision> {
   const response: any = await runSimulation({
     identityPolicies,
+    permissionBoundaryPolicies: permissionsBoundary ? [permissionsBoundary] : undefined,
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     resourcePolicy,
     request: {
       action: req.action ?? 'dsql:DbConnect',
-      principal: req.principal,
+      principal: req.session ?? req.principal,
       resource: { accountId: ACCOUNT, resource: req.resource },
       contextVariables: context(req),
     },
@@ -236,7 +261,7 @@ export async function decide(policies: PolicySet, req: ConnectRequest): Promise<
     const throughEndpoint = await simulate([], policies.endpointPolicy, req);
     if (throughEndpoint !== 'Allowed') return throughEndpoint;
   }
-  return simulate(policies.identityPolicies ?? [], policies.resourcePolicy, req);
+  return simulate(policies.identityPolicies ?? [], policies.resourcePolicy, req, policies.permissionsBoundary);
 }
 
 /** An identity policy that allows the given actions on the given resources: a role's own permissions. */

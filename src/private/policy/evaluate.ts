@@ -78,6 +78,11 @@ export interface PrincipalRef {
 
 export interface Request {
   readonly principal: PrincipalRef;
+  /**
+   * The principal has a permissions boundary: a Deny with NotPrincipal then applies to it whatever the
+   * NotPrincipal lists (IAM User Guide, "Permissions boundaries for IAM entities").
+   */
+  readonly principalHasBoundary?: boolean;
   readonly action: string;
   readonly resource: Str;
   /** Context keys (lower-case names). Keys not listed are unknown. */
@@ -134,8 +139,12 @@ function ipIn(within: string[] | undefined, cidrs: Str[]): Tri {
       unknown = true;
     }
   }
-  if (within === undefined) return undefined;
   const merged = mergeCidrs(blocks).map(parseCidr);
+  if (within === undefined) {
+    // Any address: certainly inside when the blocks cover every IPv4 and every IPv6 address.
+    const covers = (v: 4 | 6) => merged.some((b) => b.version === v && b.start === 0n && b.end === (v === 4 ? (1n << 32n) - 1n : (1n << 128n) - 1n));
+    return covers(4) && covers(6) ? true : undefined;
+  }
   let all = true;
   let some = false;
   for (const w of within) {
@@ -262,6 +271,20 @@ function principalMatches(spec: PrincipalSpec, p: PrincipalRef, effect: 'Allow' 
   });
 }
 
+/**
+ * Whether a request is outside a statement's NotPrincipal. A role signs its requests as its assumed-role
+ * session (`arn:<partition>:sts::<account>:assumed-role/<name>/<session>`), which is not the role's ARN:
+ * whether listing the role's ARN exempts its sessions is not something the model decides (the IAM User
+ * Guide, "NotPrincipal", asks for the session ARN too), so the exemption of a role by its ARN alone is
+ * unknown. A principal with a permissions boundary is never exempt from a Deny with NotPrincipal.
+ */
+function notPrincipalMatches(s: Statement, req: Request): Tri {
+  if (s.effect === 'Deny' && req.principalHasBoundary) return true;
+  const exempt = principalMatches(s.notPrincipal!, req.principal, 'Deny');
+  if (exempt === true && req.principal.type !== 'user' && !s.notPrincipal!.any) return undefined;
+  return Tri.not(exempt);
+}
+
 /** Whether a statement applies to a request. */
 export function statementApplies(s: Statement, req: Request, withPrincipal: boolean): Tri {
   if (s.unknown) return undefined;
@@ -276,7 +299,7 @@ export function statementApplies(s: Statement, req: Request, withPrincipal: bool
   let principalMatch: Tri = true;
   if (withPrincipal) {
     if (s.principal) principalMatch = principalMatches(s.principal, req.principal, s.effect);
-    else if (s.notPrincipal) principalMatch = Tri.not(principalMatches(s.notPrincipal, req.principal, 'Deny'));
+    else if (s.notPrincipal) principalMatch = notPrincipalMatches(s, req);
     else principalMatch = false;
   }
   if (principalMatch === false) return false;
@@ -288,7 +311,8 @@ export function statementApplies(s: Statement, req: Request, withPrincipal: bool
  * Evaluate a set of policies of one kind: identity policies (no Principal element) or a resource-based /
  * endpoint policy (`withPrincipal`).
  */
-export function evaluatePolicies(policies: readonly Policy[], req: Request, withPrincipal: boolean): PolicyVerdict {
+export function evaluatePolicies(policies: readonly Policy[], req: Request, withPrincipal: boolean,
+  allowIf?: (s: Statement) => boolean): PolicyVerdict {
   let allow: Tri = false;
   let deny: Tri = false;
   const denying: string[] = [];
@@ -302,6 +326,7 @@ export function evaluatePolicies(policies: readonly Policy[], req: Request, with
     for (const [s, i] of candidates(policy, resource)) {
       const applies = statementApplies(s, req, withPrincipal);
       if (s.effect === 'Allow') {
+        if (allowIf && !allowIf(s)) continue;
         allow = Tri.or(allow, applies);
       } else {
         deny = Tri.or(deny, applies);
@@ -391,6 +416,20 @@ function candidates(policy: Policy, resource: Shape | undefined): Array<[Stateme
     }
   }
   return [...out.entries()].sort((a, b) => a[1] - b[1]);
+}
+
+/**
+ * Whether an Allow of a resource-based policy reaches a role's session directly (its Principal is `*`, or
+ * names an assumed-role session): only then does it grant past the role's permissions boundary. One that
+ * grants to the role's ARN is limited by the boundary (IAM User Guide, "Policy evaluation logic",
+ * resource-based policies and permissions boundaries); one that grants to an IAM user's ARN is not.
+ */
+export function grantsToSession(s: Statement): boolean {
+  if (!s.principal || s.principal.unknown) return false;
+  return s.principal.any || s.principal.aws.some((a) => {
+    const l = literal(a);
+    return l === '*' || (l !== undefined && /^arn:[^:]+:sts::\d{12}:assumed-role\//.test(l));
+  });
 }
 
 /** The context of a request over the public endpoint: `aws:SourceIp` only, from an unknown public address. */

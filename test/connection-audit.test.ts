@@ -3,8 +3,12 @@
  * trail a security team accepts, the event data store, the signals judged on sample CloudTrail events, the
  * selector limit and the refusals.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -359,5 +363,56 @@ describe('limits and refusals', () => {
     expect(() => cluster.addConnectionAudit('Audit2', { store: DsqlConnectionAuditStore.EVENT_DATA_STORE, retention: Duration.days(3) }))
       .toThrow(/retention must be a whole number of days between 7 and 3653 \(got "3 days"\)/);
     expect(() => new DsqlConnectionAudit(s, 'Empty', { clusters: [] })).toThrow(/clusters is empty/);
+  });
+});
+
+describe('the access report says which clusters are audited', () => {
+  function report(build: (s: Stack) => void): Record<string, any> {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'i26-report-')) });
+    const s = new Stack(app, 'Stack', { env: ENV });
+    build(s);
+    const assembly = app.synth();
+    const json = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'dsql-access-report.json'), 'utf-8'));
+    const md = fs.readFileSync(path.join(assembly.directory, 'dsql-access-report.md'), 'utf-8');
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+    return { ...Object.fromEntries((json.clusters as any[]).map(c => [c.path, c.auditedBy])), md };
+  }
+
+  test('auditedBy lists the audits whose selector records the cluster; others and the control case stay empty', () => {
+    const r = report(s => {
+      const audited = new SecureDsqlCluster(s, 'Audited');
+      new SecureDsqlCluster(s, 'NotAudited');
+      audited.addConnectionAudit('Audit');
+    });
+    expect(r['Stack/Audited']).toEqual(['Stack/Audited/Audit']);
+    expect(r['Stack/NotAudited']).toEqual([]);
+    expect(r.md).toContain('Connection attempts recorded by `Stack/Audited/Audit`.');
+    expect(r.md).toContain('Connection attempts recorded by no trail or event data store of this app.');
+  });
+
+  test('a hand-written trail counts when its selector records every connection to the cluster, not otherwise', () => {
+    const selector = (extra: Record<string, unknown>[]) => [{
+      fieldSelectors: [
+        { field: 'eventCategory', equalTo: ['Data'] },
+        { field: 'resources.type', equalTo: ['AWS::DSQL::Cluster'] },
+        ...extra,
+      ],
+    }];
+    const r = report(s => {
+      const a = new SecureDsqlCluster(s, 'A');
+      const b = new SecureDsqlCluster(s, 'B');
+      const trail = (id: string, extra: Record<string, unknown>[], isLogging = true) => new cloudtrail.CfnTrail(s, id, {
+        isLogging, s3BucketName: 'logs', advancedEventSelectors: selector(extra),
+      });
+      trail('AllClusters', []);
+      trail('OnlyA', [{ field: 'resources.ARN', equalTo: [a.clusterArn] }]);
+      trail('ReadOnlyOnly', [{ field: 'readOnly', equalTo: ['true'] }]);
+      trail('Stopped', [], false);
+      trail('NotA', [{ field: 'resources.ARN', notEquals: [a.clusterArn] }]);
+      trail('OtherEvents', [{ field: 'eventName', equalTo: ['SomethingElse'] }]);
+      void b;
+    });
+    expect(r['Stack/A']).toEqual(['Stack/AllClusters', 'Stack/OnlyA']);
+    expect(r['Stack/B']).toEqual(['Stack/AllClusters', 'Stack/NotA']);
   });
 });

@@ -19,9 +19,10 @@ import { AccessModel, ClientInfo, ClientKind, ClusterInfo, EndpointInfo, Placeme
 import { Acl, AclEntry, SecurityGroup, SgRule, defaultAcl } from './network';
 import { renderConnectConditions } from '../private/conditions';
 import { DB_CONNECT, DB_CONNECT_ADMIN, isConnectAction } from '../private/facts/actions';
+import { fieldSelectorsOf, selectsConnections } from '../private/facts/cloudtrail';
 import { MANAGEMENT_SERVICE_NAME, SERVICE_NAME } from '../private/facts/patterns';
 import { Condition, Policy, PrincipalRef, PrincipalSpec, Statement } from '../private/policy/evaluate';
-import { Str, Tri, concat, globMatch, hole, keyOf, lit, literal } from '../private/policy/values';
+import { Str, Tri, concat, globMatch, hole, keyOf, lit, literal, strEquals } from '../private/policy/values';
 
 /** The resource types the model reads. */
 const TYPES = new Set([
@@ -31,6 +32,7 @@ const TYPES = new Set([
   'AWS::EC2::VPCPeeringConnection', 'AWS::EC2::TransitGatewayAttachment', 'AWS::EC2::TransitGatewayVpcAttachment',
   'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::UserToGroupAddition',
   'AWS::Lambda::Function', 'AWS::ECS::Service', 'AWS::ECS::TaskDefinition',
+  'AWS::CloudTrail::Trail', 'AWS::CloudTrail::EventDataStore',
 ]);
 
 /**
@@ -1102,6 +1104,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
       policyKnown: true,
       policy,
       serviceName: r.selfAtt(cfn, 'VpcEndpointServiceName'),
+      auditedBy: [],
     };
     const collected = { info, construct: owner ?? ownerOf(cfn), cfn, selfId: cfn.node.path, stackPath: ctx.sid, declared: owner };
     clusters.push(collected);
@@ -1128,11 +1131,32 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
       policyKnown: c.connectConditions !== undefined,
       account: Token.isUnresolved(account) ? r.str(ctx, r.resolve(c, account))! : lit(account),
       serviceName: c.vpcEndpointServiceName !== undefined ? r.str(ctx, r.resolve(c, c.vpcEndpointServiceName)) : undefined,
+      auditedBy: [],
     };
     const collected = { info, construct: c, declared: c };
     clusters.push(collected);
     clusterByArn.set(info.key, collected);
     constructs.set(c.node.path, c);
+  }
+
+  // ---- connection audits: trails and event data stores whose selectors record a cluster's connections ----
+  for (const type of ['AWS::CloudTrail::Trail', 'AWS::CloudTrail::EventDataStore']) {
+    for (const cfn of r.of(type)) {
+      if (r.prop(cfn, 'isLogging') === false) continue;
+      const ctx = r.ctx(cfn);
+      const selectors = r.prop(cfn, 'advancedEventSelectors');
+      if (!Array.isArray(selectors)) continue;
+      const parsed = selectors.map(fieldSelectorsOf).filter((x): x is NonNullable<typeof x> => x !== undefined);
+      for (const c of clusters) {
+        const arn = c.info.arn;
+        const tests = {
+          equals: (v: unknown) => { const s = r.str(ctx, v); return s === undefined ? undefined : strEquals(s, arn); },
+          startsWith: (v: unknown) => (typeof v === 'string' ? globMatch(concat(lit(v), lit('*')), arn) : undefined),
+          endsWith: (v: unknown) => (typeof v === 'string' ? globMatch(concat(lit('*'), lit(v)), arn) : undefined),
+        };
+        if (parsed.some((sel) => selectsConnections(sel, tests) === true)) c.info.auditedBy.push(parentPath(cfn));
+      }
+    }
   }
 
   // ---- endpoints ----------------------------------------------------------------------------------------

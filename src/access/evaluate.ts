@@ -237,7 +237,9 @@ function networkLayers(model: AccessModel, client: ClientInfo, endpoint: Endpoin
     note(results, 'placement', undefined, `placement: the subnets of ${client.path} are not known`);
     return results;
   }
-  if (!endpoint) return combinePairs(placement.subnets.map((s) => internetFromSubnet(model, client, s, placement.securityGroups, placement.publicIp)));
+  if (!endpoint) {
+    return combinePairs(placement.subnets.map((s) => internetFromSubnet(model, client, s, placement.securityGroups, placement.publicIp)));
+  }
   const sameVpc = placement.vpc ? strEquals(placement.vpc, endpoint.vpc) : undefined;
   if (sameVpc !== true) {
     const connected = placement.vpc && (model.connectedVpcs.has(keyOf(placement.vpc)) || model.connectedVpcs.has(keyOf(endpoint.vpc)));

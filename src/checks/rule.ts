@@ -12,8 +12,10 @@ export enum Compliance {
   NOT_APPLICABLE = 'not-applicable',
 }
 
-/** The level a rule reports at by default. */
-export type RuleLevel = 'warning' | 'error';
+/**
+ * The level a rule reports at by default; `off`: a stricter rule that runs only when `ruleLevels` turns it on.
+ */
+export type RuleLevel = 'warning' | 'error' | 'off';
 
 /**
  * Which of the library's constructs created a resource, when that construct already checks the resource

@@ -83,7 +83,7 @@ export class DsqlSecurityChecks implements IAspect {
     }
     this.logSuppressed = props.logSuppressed ?? false;
     for (const rule of RULES) {
-      if (this.levels.get(rule.id) === DsqlCheckLevel.OFF) continue;
+      if (this.levelOf(rule) === DsqlCheckLevel.OFF) continue;
       for (const type of rule.resourceTypes) this.rulesByType.set(type, [...(this.rulesByType.get(type) ?? []), rule]);
     }
   }
@@ -111,7 +111,7 @@ export class DsqlSecurityChecks implements IAspect {
       Annotations.of(node).addError(findingMessage(SUPPRESSION_RULE, suppressions.problems));
     }
     for (const rule of rules) {
-      const level = this.levels.get(rule.id) ?? (rule.level === 'error' ? DsqlCheckLevel.ERROR : DsqlCheckLevel.WARNING);
+      const level = this.levelOf(rule);
       const result = rule.evaluate(resource, template);
       if (result.compliance !== Compliance.NON_COMPLIANT) continue;
       const message = findingMessage(rule, result.details);
@@ -124,6 +124,12 @@ export class DsqlSecurityChecks implements IAspect {
         Annotations.of(node).addWarningV2(rule.id, message);
       }
     }
+  }
+
+  /** The level a rule reports at here: the one `ruleLevels` gives, else its own. */
+  private levelOf(rule: DsqlRule): DsqlCheckLevel {
+    const own = { error: DsqlCheckLevel.ERROR, warning: DsqlCheckLevel.WARNING, off: DsqlCheckLevel.OFF }[rule.level];
+    return this.levels.get(rule.id) ?? own;
   }
 
   /** The index of the node's stack, made once per stack (its lists again when the node was added since). */

@@ -134,6 +134,15 @@ export interface DsqlConnectionAuditOptions {
    * @default - none
    */
   readonly allowedPrincipalArns?: string[];
+
+  /**
+   * The largest event pattern EventBridge accepts in this account and Region, if you raised the quota
+   * (Service Quotas, "Event pattern size"). An unlisted-principal rule whose pattern would be longer is refused
+   * at synth (references count as 96 characters).
+   *
+   * @default 2048, the EventBridge default quota
+   */
+  readonly eventPatternSizeQuota?: number;
 }
 
 /**

@@ -17,7 +17,7 @@ import { DsqlValidationError, failureMessage } from './private/errors';
 import { DB_CONNECT_ADMIN, isConnectAction } from './private/facts/actions';
 import { CONNECT_EVENT_NAMES, DSQL_CLOUDTRAIL_RESOURCE_TYPE, DSQL_EVENTBRIDGE_SOURCE, DSQL_EVENT_SOURCE, eventNameOf } from './private/facts/cloudtrail';
 import { acknowledgeGuardRules, acknowledgeNagRules } from './private/nag';
-import { QUOTAS } from './private/quota';
+import { QUOTAS, resolvedLength } from './private/quota';
 import { IAM_PRINCIPAL_ARN } from './private/validation';
 
 /**
@@ -113,6 +113,11 @@ export class DsqlConnectionAudit extends Resource implements IDsqlConnectionAudi
     const periodSeconds = period.toSeconds();
     if (Token.isUnresolved(periodSeconds) || periodSeconds < 60 || periodSeconds > 86_400 || periodSeconds % 60 !== 0) {
       problem('refusedConnectionsPeriod', period.toHumanString(), 'must be whole minutes between 1 minute and 1 day', 'Use e.g. Duration.minutes(5).');
+    }
+    const patternQuota = props.eventPatternSizeQuota;
+    if (patternQuota !== undefined && (Token.isUnresolved(patternQuota) || !Number.isInteger(patternQuota) || patternQuota < QUOTAS.eventPattern)) {
+      problem('eventPatternSizeQuota', patternQuota, `must be an integer of at least ${QUOTAS.eventPattern} (the EventBridge default)`,
+        'Give the quota Service Quotas shows for "Event pattern size", e.g. 4096.');
     }
     const allowed = props.allowedPrincipalArns ?? [];
     for (const arn of allowed) {
@@ -290,24 +295,51 @@ export class DsqlConnectionAudit extends Resource implements IDsqlConnectionAudi
           targets: topicTargets,
         }));
       });
+      const quota = props.eventPatternSizeQuota ?? QUOTAS.eventPattern;
+      this.node.addValidation({ validate: () => this.patternSizeProblems(quota) });
     }
   }
 
-  /** The ARNs the app declares as allowed to connect to `cluster`, read when the template is written. */
-  private allowedPrincipals(cluster: IDsqlCluster, extra: readonly string[]): string[] {
+  /**
+   * The ARNs the app declares as allowed to connect to `cluster`, read when the template is written, split into
+   * roles (matched through their sessions' issuer) and other identities (matched by their own ARN). A value
+   * whose kind is unknown (a token) goes into both.
+   */
+  private allowedPrincipals(cluster: IDsqlCluster, extra: readonly string[]): AllowedPrincipals {
     const registry = registryOf(this);
+    const roles = new Set<string>();
+    const others = new Set<string>();
+    const add = (arn: string, kind: 'role' | 'other' | 'unknown') => {
+      if (kind !== 'other') roles.add(arn);
+      if (kind !== 'role') others.add(arn);
+    };
+    const kindOfArn = (arn: string) => (Token.isUnresolved(arn) ? 'unknown' : /:role\//.test(arn) ? 'role' : 'other');
     const grantees: iam.IGrantable[] = [
       ...registry.grants.filter(g => g.cluster === cluster && g.actions.some(isConnectAction)).map(g => g.grantee),
       ...registry.databaseRoles.filter(r => r.cluster === cluster).flatMap(r => r.principals),
       ...registry.handlers.filter(h => h.cluster === cluster).map(h => h.handler),
     ];
-    const arns = [
+    for (const grantee of grantees) {
+      const p = principalArnOf(grantee);
+      if (p) add(p.arn, p.kind === 'unknown' ? kindOfArn(p.arn) : p.kind);
+    }
+    for (const arn of [
       ...(cluster.connectConditions?.principalArns ?? []),
       ...registry.databaseRoles.filter(r => r.cluster === cluster).flatMap(r => r.principalArns),
-      ...grantees.map(principalArnOf).filter((a): a is string => a !== undefined),
       ...extra,
-    ];
-    return [...new Set(arns)];
+    ]) add(arn, kindOfArn(arn));
+    return { roles: [...roles], others: [...others] };
+  }
+
+  /** Unlisted-principal rules whose pattern is longer than the quota. */
+  private patternSizeProblems(quota: number): string[] {
+    const stack = Stack.of(this);
+    return this.unlistedPrincipalRules.flatMap((rule) => {
+      const length = resolvedLength(stack, (rule.node.defaultChild as events.CfnRule).eventPattern);
+      return length <= quota ? [] : [failureMessage(this, 'unlistedPrincipalRules', `${rule.node.path}: about ${length} characters`,
+        `make an event pattern longer than the ${quota} characters EventBridge accepts (the allowed principals are listed in it)`,
+        'Raise the quota "Event pattern size" in Service Quotas and set eventPatternSizeQuota, allow fewer principals, or set unlistedPrincipalRules: false.')];
+    });
   }
 
   /** CloudTrail may encrypt this trail's log files with the key (CloudTrail User Guide, "Configure AWS KMS key policies for CloudTrail"). */
@@ -354,12 +386,20 @@ export class DsqlConnectionAudit extends Resource implements IDsqlConnectionAudi
   }
 }
 
-/** The ARN of a grantee's principal, when it is a role or a user (a group's members are unknown). */
-function principalArnOf(grantee: iam.IGrantable): string | undefined {
+/** The principals an unlisted-principal rule lets through. */
+interface AllowedPrincipals {
+  /** Role ARNs: compared with `userIdentity.sessionContext.sessionIssuer.arn`. */
+  readonly roles: string[];
+  /** Other identities (users, account roots): compared with `userIdentity.arn`. */
+  readonly others: string[];
+}
+
+/** The ARN of a grantee's principal and its kind, when it is a role or a user (a group's members are unknown). */
+function principalArnOf(grantee: iam.IGrantable): { arn: string; kind: 'role' | 'other' | 'unknown' } | undefined {
   const principal = grantee.grantPrincipal as iam.IPrincipal & { roleArn?: string; userArn?: string; arn?: string };
-  if (typeof principal.roleArn === 'string') return principal.roleArn;
-  if (typeof principal.userArn === 'string') return principal.userArn;
-  if (principal instanceof iam.ArnPrincipal) return principal.arn;
+  if (typeof principal.roleArn === 'string') return { arn: principal.roleArn, kind: 'role' };
+  if (typeof principal.userArn === 'string') return { arn: principal.userArn, kind: 'other' };
+  if (principal instanceof iam.ArnPrincipal) return { arn: principal.arn, kind: 'unknown' };
   return undefined;
 }
 
@@ -380,18 +420,23 @@ function connectionPattern(eventNames: string[], clusterArns: string[]): events.
  * Connections to `clusterArn` by a principal not in `allowed()`: a role's session is judged by its issuer
  * (the role's ARN), any other identity by its own ARN. When nothing is allowed, every connection matches.
  */
-function unlistedPattern(clusterArn: string, allowed: () => string[]): events.EventPattern {
+function unlistedPattern(clusterArn: string, allowed: () => AllowedPrincipals): events.EventPattern {
   const base = connectionPattern([...CONNECT_EVENT_NAMES], [clusterArn]);
-  const anythingBut = Lazy.list({ produce: () => allowed() });
   return {
     ...base,
     detail: {
       ...base.detail,
       $or: Lazy.any({
-        produce: () => (allowed().length === 0 ? undefined : [
-          { userIdentity: { type: ['AssumedRole'], sessionContext: { sessionIssuer: { arn: [{ 'anything-but': anythingBut }] } } } },
-          { userIdentity: { type: [{ 'anything-but': ['AssumedRole'] }], arn: [{ 'anything-but': anythingBut }] } },
-        ]),
+        produce: () => {
+          const { roles, others } = allowed();
+          if (roles.length === 0 && others.length === 0) return undefined;
+          const sessions = roles.length === 0 ? {} : { sessionContext: { sessionIssuer: { arn: [{ 'anything-but': roles }] } } };
+          const identities = others.length === 0 ? {} : { arn: [{ 'anything-but': others }] };
+          return [
+            { userIdentity: { type: ['AssumedRole'], ...sessions } },
+            { userIdentity: { type: [{ 'anything-but': ['AssumedRole'] }], ...identities } },
+          ];
+        },
       }),
     },
   };

@@ -273,8 +273,22 @@ describe('signals', () => {
     expect(matchesPattern(pattern, at(connectEvent({ user: { 'Fn::GetAtt': [userId, 'Arn'] } as any })))).toBe(false);
     expect(matchesPattern(pattern, at(connectEvent({ role: `arn:aws:iam::${ACCOUNT}:role/intruder` })))).toBe(true);
     expect(matchesPattern(pattern, at(connectEvent({ user: `arn:aws:iam::${ACCOUNT}:user/intruder` })))).toBe(true);
-    // A user named like an allowed role is still unlisted: users are judged by their own ARN.
+    // A user named like an allowed role is still unlisted: users are judged by their own ARN, roles by their
+    // sessions' issuer, each against its own list.
     expect(matchesPattern(pattern, at(connectEvent({ user: `arn:aws:iam::${ACCOUNT}:user/break-glass` })))).toBe(true);
+    expect(matchesPattern(pattern, at(connectEvent({ user: policyRole })))).toBe(true);
+  });
+
+  test('the pattern lists the allowed principals: over the EventBridge pattern quota it is refused at synth, unless the quota is raised', () => {
+    const build = (quota?: number) => {
+      const s = stack();
+      const roles = Array.from({ length: 40 }, (_, i) => `arn:aws:iam::${ACCOUNT}:role/service-role-${i}`);
+      imported(s, 'Db', ID).addConnectionAudit('Audit', { allowedPrincipalArns: roles, eventPatternSizeQuota: quota });
+      return () => Template.fromStack(s);
+    };
+    expect(build()).toThrow(/Stack\/Db\/Audit: unlistedPrincipalRules make an event pattern longer than the 2048 characters EventBridge accepts .*\(got "Stack\/Db\/Audit\/UnlistedPrincipals0: about 2\d{3} characters"\)\. Raise the quota/);
+    expect(build(4096)).not.toThrow();
+    expect(() => build(1000)).toThrow(/eventPatternSizeQuota must be an integer of at least 2048 .*\(got 1000\)/);
   });
 
   test('a cluster with no declared principal: every connection to it matches', () => {

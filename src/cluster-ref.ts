@@ -4,6 +4,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { DsqlRecommendedAlarmsOptions, IDsqlRecommendedAlarms } from './alarms-ref';
 import type { DsqlBackupPlanOptions, IDsqlBackupPlan } from './backup-ref';
 import type { DsqlConnectConditions } from './connect-conditions';
+import type { DsqlConnectionAuditOptions, IDsqlConnectionAudit } from './connection-audit-ref';
 import type { DsqlDatabaseRoleOptions, IDsqlDatabaseRole } from './database-role-ref';
 import type { DsqlPrivateLinkEndpointOptions, IDsqlPrivateLinkEndpoint } from './endpoint-ref';
 
@@ -174,6 +175,13 @@ export interface IDsqlCluster extends IResource {
    * do: a warning says so at synth (README "Backups").
    */
   addBackupPlan(id: string, options?: DsqlBackupPlanOptions): IDsqlBackupPlan;
+
+  /**
+   * Record the connection attempts to this cluster (a `DsqlConnectionAudit`, in this cluster's scope): a
+   * CloudTrail trail selecting its `DbConnect` / `DbConnectAdmin` data events, and signals on admin
+   * connections, refused attempts and undeclared principals (README "Connection audit").
+   */
+  addConnectionAudit(id: string, options?: DsqlConnectionAuditOptions): IDsqlConnectionAudit;
 }
 
 /**

@@ -12,6 +12,8 @@ import { DsqlBackupPlan } from './backup';
 import type { DsqlBackupPlanOptions, IDsqlBackupPlan } from './backup-ref';
 import type { DsqlClusterAttributes, DsqlClusterOutputsOptions, IDsqlCluster } from './cluster-ref';
 import type { DsqlConnectConditions } from './connect-conditions';
+import { DsqlConnectionAudit } from './connection-audit';
+import type { DsqlConnectionAuditOptions, IDsqlConnectionAudit } from './connection-audit-ref';
 // Factories only: a construct may import the constructs it creates, never the other way round.
 import { DsqlDatabaseRole } from './database-role';
 import type { DsqlDatabaseRoleOptions, IDsqlDatabaseRole } from './database-role-ref';
@@ -349,6 +351,15 @@ export abstract class DsqlClusterBase extends Resource implements IDsqlCluster {
    */
   public addBackupPlan(id: string, options: DsqlBackupPlanOptions = {}): IDsqlBackupPlan {
     return new DsqlBackupPlan(this, id, { ...options, cluster: this });
+  }
+
+  /**
+   * Record the connection attempts to this cluster (a `DsqlConnectionAudit`, in this cluster's scope): a
+   * CloudTrail trail selecting its `DbConnect` / `DbConnectAdmin` data events, and signals on admin
+   * connections, refused attempts and undeclared principals (README "Connection audit").
+   */
+  public addConnectionAudit(id: string, options: DsqlConnectionAuditOptions = {}): IDsqlConnectionAudit {
+    return new DsqlConnectionAudit(this, id, { ...options, clusters: [this] });
   }
 
   /** A metric in the cluster's account and Region (so that an alarm elsewhere is refused, not silently empty). */

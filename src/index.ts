@@ -12,6 +12,10 @@ export type { DsqlClusterAttributes, DsqlClusterOutputsOptions, IDsqlCluster } f
 export type { DsqlMultiRegionOptions, SecureDsqlClusterProps } from './cluster';
 export { DsqlClusterBase, SecureDsqlCluster } from './cluster';
 export type { DsqlConnectConditions } from './connect-conditions';
+export type { DsqlConnectionAuditOptions, IDsqlConnectionAudit } from './connection-audit-ref';
+export { DsqlConnectionAuditStore } from './connection-audit-ref';
+export type { DsqlConnectionAuditProps } from './connection-audit';
+export { DsqlConnectionAudit } from './connection-audit';
 export type { DsqlConnectPolicyProps } from './connect-policy';
 export { DsqlConnectPolicy } from './connect-policy';
 export type { DsqlDatabaseRoleOptions, DsqlSchemaPrivileges, IDsqlDatabaseRole } from './database-role-ref';

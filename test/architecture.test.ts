@@ -32,7 +32,7 @@ function vpcOf(s: Stack): ec2.Vpc {
 describe('public surface', () => {
   test('the package exports constructs, classes and enums only at run time (interfaces and structs are types)', () => {
     expect(Object.keys(lib).sort()).toEqual([
-      'DsqlBackupPlan', 'DsqlCheckLevel', 'DsqlClusterBase', 'DsqlConnectPolicy', 'DsqlDatabaseRole', 'DsqlErrors', 'DsqlMultiRegionPair',
+      'DsqlBackupPlan', 'DsqlCheckLevel', 'DsqlClusterBase', 'DsqlConnectPolicy', 'DsqlConnectionAudit', 'DsqlConnectionAuditStore', 'DsqlDatabaseRole', 'DsqlErrors', 'DsqlMultiRegionPair',
       'DsqlPrivateLinkEndpoint', 'DsqlPrivatePathAdminPolicy', 'DsqlPrivatePathGuardrail', 'DsqlRecommendedAlarms',
       'DsqlSecurityChecks', 'DsqlTablePrivilege', 'SecureDsqlCluster',
     ]);

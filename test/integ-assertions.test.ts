@@ -11,7 +11,10 @@
  *   with `pg` replaced by a server that accepts or refuses the connection as the test intends, and answers
  *   like the Invoke API: HTTP 200 with the function's JSON result as the body (`Payload` bytes);
  * - DSQL `GetCluster` / `GetClusterPolicy` answer with the cluster the stack under test defines
- *   (restJson1 bodies, shaped by @aws-sdk/client-dsql's model types).
+ *   (restJson1 bodies, shaped by @aws-sdk/client-dsql's model types);
+ * - CloudTrail `GetTrailStatus` answers with the trail the stack under test defines. @aws-sdk/client-cloudtrail
+ *   is not a dependency of the project, so this one client is modelled at the `send(command)` level (a
+ *   virtual module with the client and command the handler looks up by name), not at the transport.
  * Each assertion must pass; every literal of its pattern, mutated, must fail; for the assertions that wait,
  * the state before the account settles must fail and the retry must be bounded.
  */
@@ -44,6 +47,19 @@ function mockSdkPackage(pkg: string, clientName: string): any {
 }
 jest.mock('@aws-sdk/client-lambda', () => mockSdkPackage('@aws-sdk/client-lambda', 'LambdaClient'));
 jest.mock('@aws-sdk/client-dsql', () => mockSdkPackage('@aws-sdk/client-dsql', 'DSQLClient'));
+jest.mock('@aws-sdk/client-cloudtrail', () => {
+  class CloudTrailClient {
+    constructor(_config: any) {}
+    async send(command: { readonly operation: string; readonly input: any }) {
+      return mockAccount.cloudTrail(command.operation, command.input);
+    }
+  }
+  class GetTrailStatusCommand {
+    public readonly operation = 'GetTrailStatus';
+    constructor(public readonly input: any) {}
+  }
+  return { CloudTrailClient, GetTrailStatusCommand };
+}, { virtual: true });
 
 jest.mock('pg', () => {
   const server: { connect?: (config: any) => Promise<void>; sessions: any[] } = { sessions: [] };
@@ -174,6 +190,27 @@ class ModelledAccount {
       return m[2] ? this.getClusterPolicy(snapshot, m[1]) : this.getCluster(snapshot, m[1]);
     }
     throw new Error(`no offline model of ${request.method} https://${host}${path}: model it in test/integ-assertions.test.ts`);
+  }
+
+  /** CloudTrail, at the client level (see the header): GetTrailStatus of a trail the stack under test defines. */
+  public async cloudTrail(operation: string, input: any): Promise<any> {
+    const snapshot = this.snapshot;
+    if (!snapshot) throw new Error('no snapshot deployed');
+    this.calls.push(`CloudTrail.${operation} ${input?.Name}`);
+    if (operation !== 'GetTrailStatus') throw new Error(`no offline model of CloudTrail ${operation}: model it in test/integ-assertions.test.ts`);
+    const trail = snapshot.testResources('AWS::CloudTrail::Trail').find((t) => {
+      const name = t.properties.TrailName;
+      const arn = snapshot.resolved[t.stack].resolve({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudtrail:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':trail/', name]],
+      });
+      return input?.Name === name || input?.Name === arn;
+    });
+    if (!trail) {
+      const error = new Error(`Unknown trail: ${input?.Name}`);
+      error.name = 'TrailNotFoundException';
+      throw error;
+    }
+    return { $metadata: {}, IsLogging: trail.properties.IsLogging === true };
   }
 
   /** Lambda Invoke (RequestResponse): the function's result, JSON-serialized by the runtime, is the body. */

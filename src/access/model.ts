@@ -23,6 +23,11 @@ export interface ClusterInfo {
   /** False for an imported cluster whose policy the app does not know. */
   readonly policyKnown: boolean;
   readonly imported: boolean;
+  /**
+   * The trails and event data stores of the app whose advanced event selectors record the connection attempts
+   * to this cluster (construct paths); filled by the collector, empty when none does or the app cannot tell.
+   */
+  readonly auditedBy: string[];
 }
 
 export interface SubnetInfo {

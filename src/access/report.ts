@@ -42,6 +42,7 @@ export function renderJson(verdicts: ClusterVerdict[], findings: Finding[], stat
     clusters: verdicts.map((cv) => ({
       path: cv.cluster.path,
       imported: cv.cluster.imported,
+      auditedBy: cv.cluster.auditedBy,
       clients: cv.clients.map((v) => ({
         path: v.client.path,
         actions: v.client.actions,
@@ -86,6 +87,9 @@ export function renderMarkdown(verdicts: ClusterVerdict[], findings: Finding[]):
   for (const cv of verdicts) {
     const routes = [...new Set(cv.clients.flatMap((v) => v.routes.map((r) => r.via)))];
     lines.push(`## ${cv.cluster.imported ? 'Imported cluster' : 'Cluster'} \`${cv.cluster.path}\``, '');
+    lines.push(cv.cluster.auditedBy.length > 0
+      ? `Connection attempts recorded by ${cv.cluster.auditedBy.map((a) => `\`${escape(a)}\``).join(', ')}.`
+      : 'Connection attempts recorded by no trail or event data store of this app.', '');
     if (cv.clients.length === 0) {
       lines.push('No declared client.', '');
       continue;

@@ -12,7 +12,7 @@ export enum Compliance {
   NOT_APPLICABLE = 'not-applicable',
 }
 
-/** The level a rule reports at by default. */
+/** The level a rule reports at when it runs (a `strict` rule runs only in the strict level or when `ruleLevels` names it). */
 export type RuleLevel = 'warning' | 'error';
 
 /**

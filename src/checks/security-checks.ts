@@ -123,7 +123,7 @@ export class DsqlSecurityChecks implements IAspect {
       Annotations.of(node).addError(findingMessage(SUPPRESSION_RULE, suppressions.problems));
     }
     for (const rule of rules) {
-      const level = this.levels.get(rule.id) ?? (rule.level === 'error' ? DsqlCheckLevel.ERROR : DsqlCheckLevel.WARNING);
+      const level = this.levelOf(rule);
       const result = rule.evaluate(resource, template);
       if (result.compliance !== Compliance.NON_COMPLIANT) continue;
       const message = findingMessage(rule, result.details);
@@ -136,6 +136,12 @@ export class DsqlSecurityChecks implements IAspect {
         Annotations.of(node).addWarningV2(rule.id, message);
       }
     }
+  }
+
+  /** The level a rule reports at here: the one `ruleLevels` gives, else its own. */
+  private levelOf(rule: DsqlRule): DsqlCheckLevel {
+    const own = rule.level === 'error' ? DsqlCheckLevel.ERROR : DsqlCheckLevel.WARNING;
+    return this.levels.get(rule.id) ?? own;
   }
 
   /** The index of the node's stack, made once per stack (its lists again when the node was added since). */

@@ -18,6 +18,10 @@ export const QUOTAS = {
   securityGroupRules: 60,
   /** Security groups per network interface (default). */
   securityGroupsPerInterface: 5,
+  /** CloudTrail: values of all conditions in all advanced event selectors of one trail (not adjustable). */
+  advancedSelectorValues: 500,
+  /** EventBridge: characters of one rule's event pattern (default; adjustable in Service Quotas). */
+  eventPattern: 2_048,
 } as const;
 
 /**
@@ -48,6 +52,14 @@ function isIntrinsic(value: unknown): boolean {
  */
 export function policyLength(stack: Stack, document: iam.PolicyDocument): number {
   return exactLength(stack, document.toJSON()) ?? 0;
+}
+
+/**
+ * The length of any value once resolved, as compact JSON, with every unresolved value counted as
+ * `TOKEN_LENGTH_ESTIMATE` characters (the exact measure of `policyLength`, for other documents).
+ */
+export function resolvedLength(stack: Stack, value: unknown): number {
+  return exactLength(stack, value) ?? 0;
 }
 
 /** The exact measure of one value, or undefined when it resolves to nothing (the resolver then drops it). */

@@ -1,4 +1,5 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as dsql from 'aws-cdk-lib/aws-dsql';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { checkedStack, compliantCluster, dsqlFindings, findingsOf, vpc } from './support';
@@ -171,4 +172,55 @@ test('a cluster rule finding names the construct, the rule and the fix', () => {
   for (const id of ids) {
     expect(findingsOf(s, id)).toEqual([expect.objectContaining({ path: '/Stack/Bare', message: expect.stringMatching(/\. Fix: /) })]);
   }
+});
+
+describe('DSQL-C5 cluster whose connection attempts no audit records (strict level only)', () => {
+  const on = { ruleLevels: { 'DSQL-C5': DsqlCheckLevel.WARNING } };
+  const trailOf = (s: Stack, id: string, fieldSelectors: object[], isLogging = true) => new cloudtrail.CfnTrail(s, id, {
+    isLogging,
+    s3BucketName: 'audit-logs',
+    advancedEventSelectors: [{ fieldSelectors: [{ field: 'eventCategory', equalTo: ['Data'] }, { field: 'resources.type', equalTo: ['AWS::DSQL::Cluster'] }, ...fieldSelectors] }],
+  });
+
+  test('not in the default pack: nothing is reported for an unaudited cluster', () => {
+    const s = checkedStack();
+    compliantCluster(s);
+    expect(findingsOf(s, 'DSQL-C5')).toEqual([]);
+  });
+
+  test('in the strict level: an unaudited cluster is reported', () => {
+    const s = checkedStack({ strict: true });
+    compliantCluster(s);
+    expect(findingsOf(s, 'DSQL-C5')).toEqual([expect.objectContaining({ level: 'warning', path: '/Stack/Cluster' })]);
+  });
+
+  test('turned on: an unaudited cluster is reported, a cluster the connection audit selects is not', () => {
+    const s = checkedStack(on);
+    compliantCluster(s, 'Unaudited');
+    new SecureDsqlCluster(s, 'Audited').addConnectionAudit('Audit');
+    const found = findingsOf(s, 'DSQL-C5');
+    expect(found).toEqual([expect.objectContaining({ level: 'warning', path: '/Stack/Unaudited' })]);
+    expect(found[0].message).toMatch(/none of the 1 trails or event data stores of the stack selects it\)\. Fix: Add a connection audit/);
+  });
+
+  test.each<[string, (s: Stack, c: dsql.CfnCluster) => void, boolean]>([
+    ['no trail at all', () => undefined, true],
+    ['a trail on every DSQL cluster', (s) => trailOf(s, 'Trail', []), false],
+    ['a trail on this cluster\'s ARN', (s, c) => trailOf(s, 'Trail', [{ field: 'resources.ARN', equalTo: [c.attrResourceArn] }]), false],
+    ['a trail on another cluster\'s ARN only', (s) => trailOf(s, 'Trail', [{ field: 'resources.ARN', equalTo: [compliantCluster(s, 'Other').attrResourceArn] }]), true],
+    ['a trail that is not logging', (s) => trailOf(s, 'Trail', [], false), true],
+    ['a trail on other DSQL events only', (s) => trailOf(s, 'Trail', [{ field: 'eventName', equalTo: ['GetCluster'] }]), true],
+  ])('%s: reported %s', (_name, build, reported) => {
+    const s = checkedStack(on);
+    const c = compliantCluster(s);
+    build(s, c);
+    expect(findingsOf(s, 'DSQL-C5').filter((f) => f.path === '/Stack/Cluster').length).toBe(reported ? 1 : 0);
+  });
+
+  test('a selector the app cannot judge (readOnly) is neither counted nor reported', () => {
+    const s = checkedStack(on);
+    compliantCluster(s);
+    trailOf(s, 'Trail', [{ field: 'readOnly', equalTo: ['true'] }]);
+    expect(findingsOf(s, 'DSQL-C5')).toEqual([]);
+  });
 });

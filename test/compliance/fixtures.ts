@@ -3,11 +3,13 @@
  * secure counterparts written with plain aws-cdk-lib, so the harness is shown to tell the two apart.
  */
 import { ArnFormat, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
@@ -25,6 +27,8 @@ export class InsecureCanary extends Construct {
   public readonly key: kms.Key;
   public readonly policy: iam.ManagedPolicy;
   public readonly fn: lambda.Function;
+  public readonly bucket: s3.CfnBucket;
+  public readonly trail: cloudtrail.CfnTrail;
 
   constructor(scope: Construct, id: string, props: { vpc?: ec2.IVpc } = {}) {
     super(scope, id);
@@ -47,6 +51,11 @@ export class InsecureCanary extends Construct {
       code: lambda.Code.fromInline('exports.handler = async () => "canary";'),
       role,
     });
+    // A bucket with nothing set (no public access block, no versioning, no TLS-only policy), and a trail
+    // delivering to it without encryption, log file validation or CloudWatch Logs.
+    this.bucket = new s3.CfnBucket(this, 'BareBucket');
+    this.bucket.applyRemovalPolicy(RemovalPolicy.DESTROY);
+    this.trail = new cloudtrail.CfnTrail(this, 'BareTrail', { isLogging: true, s3BucketName: this.bucket.ref });
   }
 }
 

@@ -113,19 +113,21 @@ describe('cfn-guard with the Control Tower proactive controls', () => {
     expect(proc.stdout).toMatch(/cfn-guard \d+\.\d+\.\d+/);
   });
 
-  test('the canary fails the expected EC2, IAM, KMS and Lambda controls, named by construct path', () => {
+  test('the canary fails the expected EC2, IAM, KMS, Lambda, S3 and CloudTrail controls, named by construct path', () => {
     const path = (c: { node: { defaultChild?: unknown } }) => (c.node.defaultChild as CfnResource).node.path;
     expect(groupByPath(findingsAt(guard.failures, fixture.canary))).toEqual({
       [path(fixture.canary.policy)]: ['CT.IAM.PR.2', 'CT.IAM.PR.3'],
       [path(fixture.canary.securityGroup)]: ['CT.EC2.PR.3', 'CT.EC2.PR.4'],
       [path(fixture.canary.fn)]: ['CT.LAMBDA.PR.3'],
       [path(fixture.canary.key)]: ['CT.KMS.PR.1', 'CT.KMS.PR.3'],
+      [fixture.canary.bucket.node.path]: ['CT.S3.PR.1', 'CT.S3.PR.10', 'CT.S3.PR.11', 'CT.S3.PR.2', 'CT.S3.PR.3', 'CT.S3.PR.4', 'CT.S3.PR.5', 'CT.S3.PR.6', 'CT.S3.PR.9'],
+      [fixture.canary.trail.node.path]: ['CT.CLOUDTRAIL.PR.1', 'CT.CLOUDTRAIL.PR.2', 'CT.CLOUDTRAIL.PR.3'],
     });
     expect(guard.templates).toBe(1);
   });
 
   test('every service\'s rules flag something on the canary', () => {
-    const prefixes = { EC2: 'CT.EC2.', IAM: 'CT.IAM.', KMS: 'CT.KMS.', Lambda: 'CT.LAMBDA.' };
+    const prefixes = { EC2: 'CT.EC2.', IAM: 'CT.IAM.', KMS: 'CT.KMS.', Lambda: 'CT.LAMBDA.', S3: 'CT.S3.', CloudTrail: 'CT.CLOUDTRAIL.' };
     for (const service of Object.keys(GUARD_SERVICES) as (keyof typeof GUARD_SERVICES)[]) {
       expect(findingsAt(guard.failures, fixture.canary).some(f => f.ruleId.startsWith(prefixes[service]))).toBe(true);
     }

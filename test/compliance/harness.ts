@@ -6,8 +6,8 @@
  *   (cdk-nag 2.38 is the major that works with the pinned aws-cdk-lib 2.255, see docs/ARCHITECTURE.md, "Decisions"), synthesizes
  *   the app, and returns every finding: unsuppressed errors and warnings, and suppressed ones with their reason.
  * - `runCfnGuard(app)` synthesizes the app and runs the cfn-guard binary shipped in
- *   `@cdklabs/cdk-validator-cfnguard` with the Control Tower rules of the chosen services (EC2, IAM, KMS and
- *   Lambda by default) on every stack template, offline.
+ *   `@cdklabs/cdk-validator-cfnguard` with the Control Tower rules of the chosen services (EC2, IAM, KMS,
+ *   Lambda, S3 and CloudTrail by default) on every stack template, offline.
  *
  * Both name each finding by rule and by construct path, so a test can say "zero errors under the library's
  * constructs" with `ownedBy(...)`, and "the deliberately insecure canary is flagged" with `findingsAt(...)`.
@@ -173,6 +173,8 @@ export const GUARD_SERVICES = {
   IAM: 'identityandaccessmanagement',
   KMS: 'keymanagementservice',
   Lambda: 'lambda',
+  S3: 's3',
+  CloudTrail: 'cloudtrail',
 } as const;
 export type GuardService = keyof typeof GUARD_SERVICES;
 

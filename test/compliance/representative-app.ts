@@ -125,6 +125,12 @@ export function buildRepresentativeApp(app: App): RepresentativeApp {
     cluster.addRecommendedAlarms({ alarmTopic: alarms, dpuBudget: 100_000 });
     used.add('DsqlRecommendedAlarms');
   }
+  // A connection audit of the cluster, encrypted with the key, its signals to the encrypted topic.
+  if (typeof LIBRARY.DsqlConnectionAudit === 'function') {
+    const auditTopic = new sns.Topic(stack, 'AuditTopic', { masterKey: key, enforceSSL: true });
+    cluster.addConnectionAudit('ConnectionAudit', { encryptionKey: key, alarmTopic: auditTopic });
+    used.add('DsqlConnectionAudit');
+  }
   if (typeof LIBRARY.DsqlBackupPlan === 'function') {
     cluster.addBackupPlan('Backup', { encryptionKey: key });
     used.add('DsqlBackupPlan');

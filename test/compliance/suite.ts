@@ -1,6 +1,6 @@
 /**
  * The standard compliance suite for an app that uses the library: cdk-nag (AwsSolutions, NIST 800-53 R5,
- * HIPAA Security) and the Control Tower proactive controls for EC2, IAM, KMS and Lambda.
+ * HIPAA Security) and the Control Tower proactive controls for EC2, IAM, KMS, Lambda, S3 and CloudTrail.
  *
  * - the deliberately insecure canary in the same app is flagged by every pack and every service (the checks
  *   can fail);
@@ -22,7 +22,9 @@ export interface ComplianceSubject {
   readonly canary: IConstruct;
 }
 
-const GUARD_PREFIX: Record<keyof typeof GUARD_SERVICES, string> = { EC2: 'CT.EC2.', IAM: 'CT.IAM.', KMS: 'CT.KMS.', Lambda: 'CT.LAMBDA.' };
+const GUARD_PREFIX: Record<keyof typeof GUARD_SERVICES, string> = {
+  EC2: 'CT.EC2.', IAM: 'CT.IAM.', KMS: 'CT.KMS.', Lambda: 'CT.LAMBDA.', S3: 'CT.S3.', CloudTrail: 'CT.CLOUDTRAIL.',
+};
 
 /** Paths of the library's constructs in an app: instances of every construct class exported from src/index.ts. */
 export function libraryRoots(app: IConstruct): string[] {

@@ -50,6 +50,7 @@ export function readClusters(input: Base): Clusters {
       policyKnown: true,
       policy,
       serviceName: r.selfAtt(cfn, 'VpcEndpointServiceName'),
+      auditedBy: [],
     };
     const collected = { info, construct: owner ?? ownerOf(cfn), cfn, selfId: cfn.node.path, stackPath: ctx.sid, declared: owner };
     clusters.push(collected);
@@ -76,6 +77,7 @@ export function readClusters(input: Base): Clusters {
       policyKnown: c.connectConditions !== undefined,
       account: Token.isUnresolved(account) ? r.str(ctx, r.resolve(c, account))! : lit(account),
       serviceName: c.vpcEndpointServiceName !== undefined ? r.str(ctx, r.resolve(c, c.vpcEndpointServiceName)) : undefined,
+      auditedBy: [],
     };
     const collected = { info, construct: c, declared: c };
     clusters.push(collected);

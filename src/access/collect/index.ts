@@ -7,11 +7,12 @@
  * client, which function is the database-role handler) through the registry (`../registry`).
  *
  * A short orchestrator over readers, one per kind: `./policies`, `./identities`, `./network`,
- * `./placements`, `./clusters`, `./endpoints`, `./clients` (`./reader` reads values; `./scope` is what they
+ * `./placements`, `./clusters`, `./audits`, `./endpoints`, `./clients` (`./reader` reads values; `./scope` is what they
  * share).
  */
 import { Stack, Stage } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { readAudits } from './audits';
 import { readClients } from './clients';
 import { readClusters } from './clusters';
 import { readEndpoints } from './endpoints';
@@ -39,6 +40,7 @@ export function collect(root: Stage, registry: AccessRegistry): Collected {
   const networks = readNetworks(base);
   const placements = readPlacements({ ...base, ...networks });
   const clusters = readClusters(base);
+  readAudits(base, clusters.clusters);
   const endpoints = readEndpoints({ ...base, ...networks, ...clusters });
   const clients = readClients({ ...base, ...identities, ...placements, ...clusters, ...endpoints });
 

@@ -16,6 +16,7 @@ export const TYPES = new Set([
   'AWS::EC2::VPCPeeringConnection', 'AWS::EC2::TransitGatewayAttachment', 'AWS::EC2::TransitGatewayVpcAttachment',
   'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::UserToGroupAddition',
   'AWS::Lambda::Function', 'AWS::ECS::Service', 'AWS::ECS::TaskDefinition',
+  'AWS::CloudTrail::Trail', 'AWS::CloudTrail::EventDataStore',
 ]);
 
 /**

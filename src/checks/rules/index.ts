@@ -1,3 +1,4 @@
+import { clusterConnectionAudit } from './cluster-connection-audit';
 import { clusterCustomerManagedKey } from './cluster-customer-managed-key';
 import { clusterDeletionProtection } from './cluster-deletion-protection';
 import { clusterPolicyAccepted } from './cluster-policy-accepted';
@@ -20,6 +21,7 @@ export const RULES: readonly DsqlRule[] = [
   clusterPolicyRestricts,
   clusterPolicyAccepted,
   clusterCustomerManagedKey,
+  clusterConnectionAudit,
   identityWildcardActions,
   identityConnectAdmin,
   identityConnectAllClusters,

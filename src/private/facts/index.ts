@@ -3,6 +3,7 @@
  * (docs/ARCHITECTURE.md, "Facts and policy semantics"). Handlers import `./patterns` only.
  */
 export * from './actions';
+export * from './cloudtrail';
 export * from './condition-keys';
 export * from './patterns';
 export * from './ports';

@@ -13,12 +13,13 @@ import { registryOf } from './access/registry';
 import type { IDsqlCluster } from './cluster-ref';
 import { DsqlConnectionAuditStore } from './connection-audit-ref';
 import type { DsqlConnectionAuditOptions, IDsqlConnectionAudit } from './connection-audit-ref';
-import { DsqlValidationError, failureMessage } from './private/errors';
+import { failureMessage, throwProblems } from './private/errors';
 import { DB_CONNECT_ADMIN, isConnectAction } from './private/facts/actions';
 import { CONNECT_EVENT_NAMES, DSQL_CLOUDTRAIL_RESOURCE_TYPE, DSQL_EVENTBRIDGE_SOURCE, DSQL_EVENT_SOURCE, eventNameOf } from './private/facts/cloudtrail';
 import { acknowledgeGuardRules, acknowledgeNagRules } from './private/nag';
 import { QUOTAS, resolvedLength } from './private/quota';
 import { IAM_PRINCIPAL_ARN } from './private/validation';
+import { WARNING_IDS } from './private/warnings';
 
 /**
  * Properties of DsqlConnectionAudit.
@@ -34,7 +35,7 @@ export interface DsqlConnectionAuditProps extends DsqlConnectionAuditOptions {
 const FIXED_SELECTOR_VALUES = 2 + CONNECT_EVENT_NAMES.length;
 
 /** The warning that a cluster's allowed principals cannot be matched exactly by an EventBridge rule. */
-export const UNLISTED_RULE_SKIPPED_WARNING = 'secure-dsql:audit-unlisted-rule-skipped';
+export const UNLISTED_RULE_SKIPPED_WARNING = WARNING_IDS.auditUnlistedRuleSkipped;
 
 /**
  * A connection audit of Aurora DSQL clusters: a CloudTrail trail (or a CloudTrail Lake event data store)
@@ -126,7 +127,7 @@ export class DsqlConnectionAudit extends Resource implements IDsqlConnectionAudi
           'Give ARNs such as arn:aws:iam::111122223333:role/reporting (EventBridge compares them exactly).');
       }
     }
-    if (problems.length > 0) throw new DsqlValidationError(problems.join('\n'));
+    throwProblems(this, problems);
 
     this.auditedClusterArns = clusters.map(c => c.clusterArn);
     const selector = {

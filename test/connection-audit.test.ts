@@ -342,7 +342,7 @@ describe('limits and refusals', () => {
     const over = stack();
     const clusters = Array.from({ length: 497 }, (_, i) => imported(over, `C${i}`, id(i)));
     expect(() => new DsqlConnectionAudit(over, 'Audit', { clusters })).toThrow(
-      /^Stack\/Audit: clusters need 501 advanced event selector values, more than the 500 CloudTrail allows .* \(got "497 clusters"\)\. Split the clusters over several audits of at most 496 clusters each\.$/);
+      /^Stack\/Audit: clusters need 501 advanced event selector values, more than the 500 CloudTrail allows .* \(got "497 clusters"\)\. Split the clusters over several audits of at most 496 clusters each\. \[SECURE_DSQL_VALIDATION_ERROR\]$/);
   });
 
   test('errors name the construct, the property, the value and the fix, and are reported together', () => {
@@ -360,8 +360,9 @@ describe('limits and refusals', () => {
       caught = e;
     }
     expect(DsqlErrors.isValidationError(caught)).toBe(true);
-    const lines = (caught as Error).message.split('\n');
-    expect(lines).toEqual([
+    const [header, ...lines] = (caught as Error).message.split('\n');
+    expect(header).toBe('Stack/Audit: 4 problems:');
+    expect(lines.map((l) => l.replace(/^ {2}- /, ''))).toEqual([
       expect.stringMatching(/^Stack\/Audit: clusters holds a cluster of Region eu-west-1, but the audit is made in us-east-1 \(got "Stack\/Far"\)\. /),
       expect.stringMatching(/^Stack\/Audit: retention must be a whole number of days, at least 1 \(got "1 day 12 hours"\)\. /),
       expect.stringMatching(/^Stack\/Audit: refusedConnectionsThreshold must be a positive integer \(got 0\)\. /),

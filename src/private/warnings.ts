@@ -36,6 +36,8 @@ export const WARNING_IDS = {
   deployTimeNetworkValue: 'secure-dsql:deploy-time-network-allow-list',
   /** The database-role handler's own route cannot be decided at synth (access model). */
   handlerRouteUnknown: 'secure-dsql:handler-route-unknown',
+  /** A connection audit's rule on unlisted principals left out for a cluster whose allowed principals it cannot match exactly. */
+  auditUnlistedRuleSkipped: 'secure-dsql:audit-unlisted-rule-skipped',
   /** The access model failed to analyse the app. */
   accessModelFailed: 'secure-dsql:access-model-failed',
 } as const;

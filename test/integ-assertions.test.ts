@@ -19,6 +19,7 @@ import * as fs from 'fs';
 import type { GetClusterOutput, GetClusterPolicyOutput } from '@aws-sdk/client-dsql';
 import { assertionsOf, loadSnapshots, Snapshot, SnapshotAssertion } from './support/integ-snapshots';
 import { handler as connectCheck } from '../integ/clients/connect-check';
+import { query as sqlQuery } from '../integ/clients/sql';
 
 // ---------------------------------------------------------------------------------------------------
 // Doubles: the SDK clients' transport, the PostgreSQL client and the token signer of the integ client.
@@ -53,6 +54,8 @@ jest.mock('pg', () => {
       await server.connect(this.config);
     }
     async query(sql: string) {
+      // The statements the integ clients run: connect-check's probe, and the query client's read of shop.products.
+      if (sql === 'SELECT id FROM shop.products') return { rows: [] };
       if (sql !== 'SELECT 1 AS value') throw new Error(`unexpected query ${sql}`);
       return { rows: [{ value: 1 }] };
     }
@@ -84,6 +87,8 @@ const INTENDED: Record<string, { readonly outcome: Outcome; readonly why: string
   'SecureDsqlTrustedIps/Elsewhere': { outcome: 'refused', why: 'another AWS address, not in sourceIps' },
   'SecureDsqlDatabaseRole/Client': { outcome: 'connects', why: 'its IAM role is mapped to app_reader' },
   'SecureDsqlDatabaseRole/Unmapped': { outcome: 'refused', why: 'allowed dsql:DbConnect, but not mapped to app_reader' },
+  'SecureDsqlDatabaseRole/LegacyClient': { outcome: 'connects', why: 'its IAM role is mapped to app_legacy, adopted and given LOGIN' },
+  'SecureDsqlDatabaseRole/ShopClient': { outcome: 'connects', why: 'its IAM role is mapped to shop_reader, granted SELECT on shop\'s tables' },
 };
 
 /**
@@ -158,7 +163,8 @@ class ModelledAccount {
     };
     const headers = { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST' };
     try {
-      const result = await connectCheck(JSON.parse(payload));
+      // The query client (integ/clients/sql.ts `query`) or connect-check, by the function's handler.
+      const result = fn.properties.Handler === 'index.query' ? await sqlQuery(JSON.parse(payload)) : await connectCheck(JSON.parse(payload));
       return { statusCode: 200, headers, body: Buffer.from(JSON.stringify(result)) };
     } catch (e) {
       // An unhandled error: still HTTP 200, with the error as the payload.

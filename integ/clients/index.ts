@@ -1,5 +1,6 @@
 /**
- * Shared pieces of the integ tests: the client Lambda that connects with a token over TLS and runs SELECT 1.
+ * Shared pieces of the integ tests: the client Lambda that connects with a token over TLS and runs SELECT 1,
+ * and the SQL clients of ./sql.ts (set-up as admin, queries as a mapped role).
  */
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
@@ -10,6 +11,21 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 export * from './outcomes';
+
+/** A Lambda running a handler of ./sql.ts (`setup` or `query`), on the public endpoint. */
+export class SqlClient extends nodejs.NodejsFunction {
+  constructor(scope: Construct, id: string, handler: 'setup' | 'query') {
+    super(scope, id, {
+      entry: path.join(__dirname, 'sql.ts'),
+      handler,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      timeout: Duration.seconds(60),
+      memorySize: 256,
+      logGroup: new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.ONE_WEEK }),
+      bundling: { externalModules: [], minify: true, sourceMap: false, target: 'node22' },
+    });
+  }
+}
 
 export interface ConnectCheckProps {
   readonly vpc?: ec2.IVpc;

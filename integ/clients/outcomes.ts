@@ -54,3 +54,11 @@ export function refused(): ExpectedResult {
     Payload: Match.serializedJson(Match.objectLike({ ok: false, error: Match.stringLikeRegexp(NOT_A_NETWORK_FAILURE) })),
   });
 }
+
+/** A query client (./sql.ts `query`) connected as its role and its statement succeeded. */
+export function queried(): ExpectedResult {
+  return ExpectedResult.objectLike({
+    StatusCode: 200,
+    Payload: Match.serializedJson(Match.objectLike({ ok: true })),
+  });
+}

@@ -1040,7 +1040,7 @@ describe('as Aurora DSQL runs it: admin is not a superuser, a migration role own
     const props = properties({ RoleName: 'vault_reader', SchemaPrivileges: [ORDERS, { Schema: 'vault', Privileges: ['USAGE'], TablePrivileges: ['SELECT'] }] });
     h.declare(props);
     await expect(onEvent(create(props), h.deps)).rejects.toThrow(
-      /\(take owner role\) failed: GRANT "outsider" TO "admin": \[42501\] .*admin must grant itself role outsider, which owns the schema or tables.*Nothing was changed\..*ALTER \.\.\. OWNER TO admin/);
+      /\(take owner role\) failed: GRANT "outsider" TO "admin": \[42501\] .*admin must grant itself role outsider, which owns the schema or tables.*No role or privilege was changed\..*ALTER \.\.\. OWNER TO admin/);
     expect(await roleRow('vault_reader')).toBeUndefined();
     expect(h.dialect.executed).toEqual([]);
     // The rollback's Delete finds nothing to drop and releases the claim.

@@ -257,7 +257,7 @@ export function redact(message: string, secrets: readonly string[]): string {
 function hint(code: string | undefined, statement: PlannedStatement): string {
   if (statement.purpose === 'take owner role') {
     return ` admin must grant itself role ${statement.owner}, which owns the schema or tables, to grant or revoke on them (admin is not `
-      + 'a superuser). Nothing was changed. Make the objects admin\'s (ALTER ... OWNER TO admin), or let admin take the role '
+      + 'a superuser). No role or privilege was changed. Make the objects admin\'s (ALTER ... OWNER TO admin), or let admin take the role '
       + '(on PostgreSQL: GRANT it to admin WITH ADMIN OPTION), or remove the schema from schemaPrivileges.';
   }
   if (NOTHING_CHANGED_CODES.includes(code ?? '')) {

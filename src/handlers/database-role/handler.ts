@@ -142,7 +142,7 @@ async function run(deps: HandlerDeps, db: Queryable, plan: readonly PlannedState
  * Create the ownership schema and table if they are missing. Concurrent handlers may race: a duplicate
  * (42P06 schema, 42P07 table, or what PostgreSQL raises when the other transaction wins on its catalog: 42710
  * for the table's row type, 23505 on a catalog index) means another one created it first. On Aurora DSQL the
- * race is an OC001 conflict, retried, and then the duplicate.
+ * race is a 40001 conflict (OC001 in the message), retried, and then the duplicate.
  */
 const DUPLICATE_OBJECT_CODES = ['42P06', '42P07', '42710', '23505'];
 

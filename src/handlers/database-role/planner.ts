@@ -50,6 +50,8 @@ export interface PlannedStatement {
   readonly params?: readonly string[];
   /** The owner role that a `take owner role` or `give up owner role` statement is about. */
   readonly owner?: string;
+  /** The schema a GRANT or REVOKE of privileges is on. */
+  readonly schema?: string;
 }
 
 /** A statement of a plan. */
@@ -68,24 +70,20 @@ export function iamRevoke(role: string, arn: string): PlannedStatement {
 }
 
 function grantSchema(role: string, schema: string, privileges: readonly SchemaPrivilege[]): PlannedStatement {
-  return stmt('grant schema privileges', `GRANT ${privileges.join(', ')} ON SCHEMA ${ident(schema)} TO ${ident(role)}`);
+  return { ...stmt('grant schema privileges', `GRANT ${privileges.join(', ')} ON SCHEMA ${ident(schema)} TO ${ident(role)}`), schema };
 }
 
 function revokeSchema(role: string, schema: string, privileges: readonly SchemaPrivilege[]): PlannedStatement {
-  return stmt('revoke schema privileges', `REVOKE ${privileges.join(', ')} ON SCHEMA ${ident(schema)} FROM ${ident(role)}`);
+  return { ...stmt('revoke schema privileges', `REVOKE ${privileges.join(', ')} ON SCHEMA ${ident(schema)} FROM ${ident(role)}`), schema };
 }
 
 function grantTables(role: string, schema: string, privileges: readonly TablePrivilege[]): PlannedStatement {
-  return stmt('grant table privileges', `GRANT ${privileges.join(', ')} ON ALL TABLES IN SCHEMA ${ident(schema)} TO ${ident(role)}`);
+  return { ...stmt('grant table privileges', `GRANT ${privileges.join(', ')} ON ALL TABLES IN SCHEMA ${ident(schema)} TO ${ident(role)}`), schema };
 }
 
 function revokeTables(role: string, schema: string, privileges: readonly TablePrivilege[]): PlannedStatement {
-  return stmt('revoke table privileges', `REVOKE ${privileges.join(', ')} ON ALL TABLES IN SCHEMA ${ident(schema)} FROM ${ident(role)}`);
+  return { ...stmt('revoke table privileges', `REVOKE ${privileges.join(', ')} ON ALL TABLES IN SCHEMA ${ident(schema)} FROM ${ident(role)}`), schema };
 }
-
-const GRANT_PURPOSES: readonly StatementPurpose[] = [
-  'grant schema privileges', 'revoke schema privileges', 'grant table privileges', 'revoke table privileges',
-];
 
 /**
  * Wrap the statements that grant or revoke on schemas owned by other roles (or holding their tables):
@@ -95,7 +93,8 @@ const GRANT_PURPOSES: readonly StatementPurpose[] = [
  * ("Considerations for working with Amazon Aurora DSQL"). The executor gives the roles up even when a statement
  * in between fails.
  */
-function withOwnerRoles(plan: PlannedStatement[], schemasTouched: ReadonlySet<string>, observed: ObservedState): PlannedStatement[] {
+function withOwnerRoles(plan: PlannedStatement[], observed: ObservedState): PlannedStatement[] {
+  const schemasTouched = new Set(plan.map((p) => p.schema).filter((x) => x !== undefined));
   const owners = [...new Set((observed.foreignOwners ?? []).filter((o) => schemasTouched.has(o.schema)).flatMap((o) => o.owners))].sort();
   if (owners.length === 0) return plan;
   return [
@@ -103,12 +102,6 @@ function withOwnerRoles(plan: PlannedStatement[], schemasTouched: ReadonlySet<st
     ...plan,
     ...owners.map((o) => ({ ...stmt('give up owner role', `REVOKE ${ident(o)} FROM ${ident(ADMIN_ROLE)}`), owner: o })),
   ];
-}
-
-/** The schemas named by the grant and revoke statements of a plan. */
-function schemasOf(plan: readonly PlannedStatement[], grants: ReadonlyArray<readonly SchemaGrant[]>): Set<string> {
-  if (!plan.some((p) => GRANT_PURPOSES.includes(p.purpose))) return new Set();
-  return new Set(grants.flatMap((g) => g.map((x) => x.schema)));
 }
 
 function grantOf(grants: readonly SchemaGrant[], schema: string): SchemaGrant | undefined {
@@ -173,7 +166,7 @@ export function planApply(desired: DesiredRole, observed: ObservedState, previou
   for (const arn of desired.principalArns) {
     if (!mapped.includes(arn)) plan.push(iamGrant(role, arn));
   }
-  return withOwnerRoles(plan, schemasOf(plan, [desired.grants, previous?.grants ?? []]), observed);
+  return withOwnerRoles(plan, observed);
 }
 
 /**
@@ -187,5 +180,5 @@ export function planDelete(desired: Pick<DesiredRole, 'roleName' | 'grants' | 'r
   const plan: PlannedStatement[] = observed.mappedArns.map((arn) => iamRevoke(role, arn));
   plan.push(...revokeRemoved(role, desired.grants, [], observed.existingSchemas));
   plan.push(stmt('drop role', `DROP ROLE ${ident(role)}`));
-  return withOwnerRoles(plan, schemasOf(plan, [desired.grants]), observed);
+  return withOwnerRoles(plan, observed);
 }

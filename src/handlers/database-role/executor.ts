@@ -57,15 +57,16 @@ export const DSQL_DIALECT: Dialect = {
  */
 async function foreignOwners(db: Queryable, schemas: readonly string[]): Promise<SchemaOwners[]> {
   if (schemas.length === 0) return [];
+  // A plain IN list of parameters (no array parameter), one per schema.
+  const names = schemas.map((_, i) => `$${i + 1}`).join(', ');
+  const notHeld = 'r.rolname <> current_user AND NOT pg_catalog.pg_has_role(current_user, r.oid, \'USAGE\')';
   const result = await db.query(
     'SELECT n.nspname AS schema, r.rolname AS owner FROM pg_catalog.pg_namespace n '
-    + 'JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner WHERE n.nspname = ANY($1) '
-    + 'AND r.rolname <> current_user AND NOT pg_catalog.pg_has_role(current_user, r.oid, \'USAGE\') '
+    + `JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner WHERE n.nspname IN (${names}) AND ${notHeld} `
     + 'UNION SELECT n.nspname, r.rolname FROM pg_catalog.pg_class c '
     + 'JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN pg_catalog.pg_roles r ON r.oid = c.relowner '
-    + 'WHERE n.nspname = ANY($1) AND c.relkind IN (\'r\', \'p\', \'v\', \'m\', \'f\') '
-    + 'AND r.rolname <> current_user AND NOT pg_catalog.pg_has_role(current_user, r.oid, \'USAGE\')',
-    [[...schemas]]);
+    + `WHERE n.nspname IN (${names}) AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ${notHeld}`,
+    [...schemas]);
   const out = new Map<string, Set<string>>();
   for (const row of result.rows) {
     const set = out.get(String(row.schema)) ?? new Set<string>();

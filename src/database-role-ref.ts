@@ -25,7 +25,10 @@ export enum DsqlTablePrivilege {
  *
  * The role always receives `USAGE` on the schema. Table privileges are granted with
  * `GRANT … ON ALL TABLES IN SCHEMA`, which covers the tables that exist when the resource is created or
- * updated: tables created later need another deployment (Aurora DSQL has no `ALTER DEFAULT PRIVILEGES`).
+ * updated: tables created later need another deployment (`ALTER DEFAULT PRIVILEGES` is not among the
+ * commands of the Aurora DSQL User Guide's "Supported SQL for Aurora DSQL"). A schema or tables owned by another
+ * role (a migration role) are granted on the documented way: the handler's `admin` grants itself the owner
+ * role first and gives it up after.
  */
 export interface DsqlSchemaPrivileges {
   /**

@@ -1,6 +1,9 @@
 /**
- * The DsqlDatabaseRole handler against a real PostgreSQL server (TLS on, certificate verified, superuser
- * `admin`, database `postgres`), started by this file.
+ * The DsqlDatabaseRole handler against a real PostgreSQL server (TLS on, certificate verified, database
+ * `postgres`), started by this file, that behaves like Aurora DSQL where it matters: `admin` is not a superuser
+ * (test/handlers/postgres-server.ts), and every handler session goes through the DSQL rules layer
+ * (test/support/dsql-rules.ts: unsupported statements refused, one DDL per transaction, injected 40001
+ * conflicts with OC000/OC001 messages).
  *
  * Everything PostgreSQL understands runs for real: CREATE/ALTER/DROP ROLE, GRANT, REVOKE, the catalog
  * queries that observe the state, and the ownership schema, table and records. The two Aurora DSQL
@@ -18,7 +21,8 @@ import { startPostgres, TestPostgres } from './handlers/postgres-server';
 import {
   ARN_A, ARN_B, CLUSTER_ID, ENDPOINT, OTHER_STACK_ID, resourceProperties as properties, STACK_ID, trustedConfig, trustedEnvironment,
 } from './support/database-role-props';
-import { Dialect, Queryable } from '../src/handlers/database-role/executor';
+import { conflictError, DsqlRules } from './support/dsql-rules';
+import { Dialect, executePlan, isConflict, Queryable, SqlNotice } from '../src/handlers/database-role/executor';
 import { ConnectionTarget, HandlerDeps, onEvent, OnEventRequest, Session } from '../src/handlers/database-role/handler';
 import { PlannedStatement } from '../src/handlers/database-role/planner';
 import { declaredState, digestOf, RoleCheck } from '../src/handlers/database-role/trust';
@@ -55,12 +59,12 @@ class SimulatedDsqlIam implements Dialect {
     return [...(this.mappings.get(roleName) ?? [])].sort();
   }
 
-  async execute(db: Queryable, statement: PlannedStatement): Promise<void> {
+  async execute(db: Queryable, statement: PlannedStatement): Promise<readonly SqlNotice[] | void> {
     this.interceptor?.(statement);
     if (!statement.dsqlOnly) {
-      await db.query(statement.sql, statement.params ? [...statement.params] : undefined);
+      const result = await db.query(statement.sql, statement.params ? [...statement.params] : undefined);
       this.statements.push(statement);
-      return;
+      return result.notices;
     }
     const m = /^AWS IAM (GRANT|REVOKE) "([a-z_][a-z0-9_]*)" (TO|FROM) '([^'\\]+)'$/.exec(statement.sql);
     if (!m || (m[1] === 'GRANT') !== (m[3] === 'TO')) throw new Error(`malformed DSQL statement: ${statement.sql}`);
@@ -82,25 +86,41 @@ class SimulatedDsqlIam implements Dialect {
 
 let pg: TestPostgres;
 let admin: Client;
+/** The bootstrap superuser: set-up only (objects of a migration role, roles admin did not create). */
+let superuser: Client;
 
 beforeAll(async () => {
   pg = await startPostgres();
   admin = new Client({ host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'postgres', ssl: { ca: pg.ca, rejectUnauthorized: true } });
   await admin.connect();
+  superuser = new Client({ host: pg.host, port: pg.port, user: pg.superuser.user, password: pg.superuser.password, database: 'postgres', ssl: { ca: pg.ca, rejectUnauthorized: true } });
+  await superuser.connect();
   for (const sql of [
     'CREATE SCHEMA orders', 'CREATE TABLE orders.items (id int)', 'CREATE TABLE orders.lines (id int)',
     'CREATE SCHEMA billing', 'CREATE TABLE billing.invoices (id int)',
+    // The migration role owns schema shop and its tables; admin created the role (on DSQL only admin creates
+    // roles), so admin may grant itself the role, as the DSQL user guide says it can.
+    'CREATE ROLE shop_owner WITH LOGIN',
   ]) await admin.query(sql);
+  for (const sql of [
+    'CREATE SCHEMA shop AUTHORIZATION shop_owner', 'SET ROLE shop_owner',
+    'CREATE TABLE shop.products (id int)', 'CREATE TABLE shop.prices (id int)', 'RESET ROLE',
+    // A role admin did not create and cannot take (PostgreSQL: no ADMIN OPTION), owning schema vault.
+    'CREATE ROLE outsider', 'CREATE SCHEMA vault AUTHORIZATION outsider', 'SET ROLE outsider', 'CREATE TABLE vault.secrets (id int)', 'RESET ROLE',
+  ]) await superuser.query(sql);
 }, 60_000);
 
 afterAll(async () => {
   await admin?.end().catch(() => undefined);
+  await superuser?.end().catch(() => undefined);
   await pg?.stop();
 }, 30_000);
 
 interface Harness {
   readonly deps: HandlerDeps;
   readonly dialect: SimulatedDsqlIam;
+  /** The DSQL rules every handler session goes through. */
+  readonly rules: DsqlRules;
   readonly plans: PlannedStatement[][];
   readonly targets: ConnectionTarget[];
   readonly signedFor: string[];
@@ -111,8 +131,9 @@ interface Harness {
 }
 
 /** A handler of `stackId` (the test stack by default), sharing the simulated mappings of `dialect`. */
-function harness(options: { dialect?: SimulatedDsqlIam; stackId?: string } = {}): Harness {
+function harness(options: { dialect?: SimulatedDsqlIam; stackId?: string; rules?: DsqlRules } = {}): Harness {
   const dialect = options.dialect ?? new SimulatedDsqlIam();
+  const rules = options.rules ?? new DsqlRules();
   const plans: PlannedStatement[][] = [];
   const targets: ConnectionTarget[] = [];
   const signedFor: string[] = [];
@@ -122,15 +143,15 @@ function harness(options: { dialect?: SimulatedDsqlIam; stackId?: string } = {})
     trusted: { ...trustedConfig([], options.stackId ?? STACK_ID), roles },
     dialect,
     // The handler asks for the cluster endpoint; the test server stands in for it on localhost.
-    connect: (target): Promise<Session> => {
+    connect: async (target): Promise<Session> => {
       targets.push(target);
-      return connectAsAdmin({ host: pg.host, port: pg.port, region: target.region }, {
+      return rules.wrap(await connectAsAdmin({ host: pg.host, port: pg.port, region: target.region }, {
         ca: pg.ca,
         token: async (host) => {
           signedFor.push(host);
           return pg.password;
         },
-      });
+      }));
     },
     retry: { sleep: async () => undefined },
     authorizationRetry: { sleep: async () => undefined },
@@ -139,6 +160,7 @@ function harness(options: { dialect?: SimulatedDsqlIam; stackId?: string } = {})
   return {
     deps,
     dialect,
+    rules,
     plans,
     targets,
     signedFor,
@@ -180,23 +202,28 @@ async function roleRow(role: string): Promise<{ rolcanlogin: boolean; rolsuper: 
   return (await admin.query('SELECT rolcanlogin, rolsuper FROM pg_roles WHERE rolname = $1', [role])).rows[0];
 }
 
-/** The privileges `role` really holds on the test schemas and tables, as PostgreSQL reports them. */
-async function privileges(role: string): Promise<string[]> {
+/** The privileges `role` really holds on the test schemas and tables, as PostgreSQL reports them (read as the superuser). */
+async function privileges(role: string, schemas: readonly string[] = ['orders', 'billing']): Promise<string[]> {
   const out: string[] = [];
-  for (const schema of ['orders', 'billing']) {
+  for (const schema of schemas) {
     for (const p of ['USAGE', 'CREATE']) {
-      const r = await admin.query('SELECT has_schema_privilege($1, $2, $3) AS ok', [role, schema, p]);
+      const r = await superuser.query('SELECT has_schema_privilege($1, $2, $3) AS ok', [role, schema, p]);
       if (r.rows[0].ok) out.push(`${schema}:${p}`);
     }
-    const tables = await admin.query('SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY 1', [schema]);
+    const tables = await superuser.query('SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY 1', [schema]);
     for (const { tablename } of tables.rows) {
       for (const p of ['SELECT', 'INSERT', 'UPDATE', 'DELETE']) {
-        const r = await admin.query('SELECT has_table_privilege($1, $2, $3) AS ok', [role, `${schema}.${tablename}`, p]);
+        const r = await superuser.query('SELECT has_table_privilege($1, $2, $3) AS ok', [role, `${schema}.${tablename}`, p]);
         if (r.rows[0].ok) out.push(`${schema}.${tablename}:${p}`);
       }
     }
   }
   return out;
+}
+
+/** Whether admin holds the privileges of `role` (is an inheriting member of it). */
+async function adminHolds(role: string): Promise<boolean> {
+  return (await superuser.query("SELECT pg_has_role('admin', $1, 'USAGE') AS ok", [role])).rows[0].ok === true;
 }
 
 describe('connection', () => {
@@ -428,25 +455,34 @@ describe('lifecycle against PostgreSQL', () => {
 });
 
 describe('conflicts and failures', () => {
-  test.each(['OC001', '40001'])('a %s conflict is retried with backoff and the statement then runs for real', async (code) => {
+  test.each(['OC000', 'OC001'] as const)('a 40001 conflict with %s is retried with backoff and the statement then runs for real', async (kind) => {
     const h = harness();
     const delays: number[] = [];
     let conflicts = 0;
     h.dialect.interceptor = (s) => {
       if (s.purpose === 'grant table privileges' && conflicts < 3) {
         conflicts++;
-        throw Object.assign(new Error('schema has been updated by another transaction'), { code });
+        throw conflictError(kind);
       }
     };
     const deps: HandlerDeps = { ...h.deps, retry: { sleep: async (ms) => { delays.push(ms); }, random: () => 0.5 } };
-    const props = properties({ RoleName: `retry_${code.toLowerCase()}` });
+    const role = `retry_${kind.toLowerCase()}`;
+    const props = properties({ RoleName: role });
     h.declare(props);
     await onEvent(create(props), deps);
     expect(conflicts).toBe(3);
     expect(delays).toEqual([75, 150, 300]);
-    expect(await privileges(`retry_${code.toLowerCase()}`)).toContain('orders.items:INSERT');
+    expect(await privileges(role)).toContain('orders.items:INSERT');
     h.dialect.interceptor = undefined;
-    await onEvent(del(`abcdefghijklmnopqrstuvwxyz/retry_${code.toLowerCase()}`, props), h.deps);
+    await onEvent(del(`abcdefghijklmnopqrstuvwxyz/${role}`, props), h.deps);
+  });
+
+  test('conflicts are recognised by SQLSTATE 40001: OC000/OC001 are message contents, never codes', () => {
+    expect(isConflict(conflictError('OC000'))).toBe(true);
+    expect(isConflict(conflictError('OC001'))).toBe(true);
+    // A code that is not a SQLSTATE, or another error with OC001 in its text, is not a conflict.
+    expect(isConflict(Object.assign(new Error('x'), { code: 'OC001' }))).toBe(false);
+    expect(isConflict(Object.assign(new Error('(OC001)'), { code: '42501' }))).toBe(false);
   });
 
   test('a conflict that persists fails after a bounded number of attempts, naming the statement', async () => {
@@ -455,13 +491,13 @@ describe('conflicts and failures', () => {
     h.dialect.interceptor = (s) => {
       if (s.purpose === 'grant schema privileges') {
         attempts++;
-        throw Object.assign(new Error('schema has been updated by another transaction'), { code: 'OC001' });
+        throw conflictError('OC001');
       }
     };
     h.declare(properties({ RoleName: 'always_conflicts' }));
     await expect(onEvent(create(properties({ RoleName: 'always_conflicts' })), h.deps)).rejects.toThrow(
       'statement 2 of 4 (grant schema privileges) failed after 8 attempts: GRANT USAGE ON SCHEMA "orders" TO "always_conflicts": '
-      + '[OC001] schema has been updated by another transaction.');
+      + '[40001] schema has been updated by another transaction, please retry: (OC001).');
     expect(attempts).toBe(8);
     await admin.query('DROP ROLE always_conflicts');
   });
@@ -489,7 +525,7 @@ describe('conflicts and failures', () => {
     h.declare(props);
     const { PhysicalResourceId } = await onEvent(create(props), h.deps);
     await admin.query('CREATE TABLE orders.owned (id int)');
-    await admin.query('ALTER TABLE orders.owned OWNER TO owner_role');
+    await superuser.query('ALTER TABLE orders.owned OWNER TO owner_role');
     await expect(onEvent(del(PhysicalResourceId, props), h.deps)).rejects.toThrow(
       /\(drop role\) failed: DROP ROLE "owner_role": \[2BP01\] role "owner_role" cannot be dropped because some objects depend on it\. .*set removalPolicy to RETAIN/);
     await admin.query('DROP TABLE orders.owned');
@@ -512,7 +548,7 @@ describe('hostile input', () => {
     const h = harness();
     await expect(onEvent(create(properties(overrides)), h.deps)).rejects.toThrow(message);
     expect(h.targets).toEqual([]);
-    expect(await roleRow('admin')).toEqual({ rolcanlogin: true, rolsuper: true });
+    expect(await roleRow('admin')).toEqual({ rolcanlogin: true, rolsuper: false });
   });
 
   test('a Delete with properties that never validated does nothing and succeeds', async () => {
@@ -526,7 +562,7 @@ describe('hostile input', () => {
     const hostile = 'x"; DROP ROLE admin; --';
     await admin.query(`CREATE ROLE ${quoteIdentifier(hostile)}`);
     expect(await roleRow(hostile)).toEqual({ rolcanlogin: false, rolsuper: false });
-    expect(await roleRow('admin')).toEqual({ rolcanlogin: true, rolsuper: true });
+    expect(await roleRow('admin')).toEqual({ rolcanlogin: true, rolsuper: false });
     await admin.query(`DROP ROLE ${quoteIdentifier(hostile)}`);
   });
 });
@@ -772,7 +808,7 @@ describe('ownership: the handler changes and drops only the roles its stack crea
     expect(await roleRow('live_forged')).toBeDefined();
     await onEvent(del(`${CLUSTER_ID}/live_forged`, live, { resource: 'LiveResource' }), h.deps);
     expect(await roleRow('live_forged')).toBeUndefined();
-    await admin.query('DROP OWNED BY kept_forged');
+    await superuser.query('DROP OWNED BY kept_forged');
     await admin.query('DROP ROLE kept_forged');
   });
 
@@ -922,5 +958,184 @@ describe('authorization retries: waiting for a policy change to apply', () => {
     h.declare(props);
     await expect(onEvent(create(props), deps)).rejects.toThrow(/cannot connect to localhost:\d+ as admin: .*(self-signed|self signed|certificate)/);
     expect(delays).toEqual([]);
+  });
+});
+
+describe('as Aurora DSQL runs it: admin is not a superuser, a migration role owns schema shop', () => {
+  const SHOP = [{ Schema: 'shop', Privileges: ['USAGE'], TablePrivileges: ['SELECT'] }];
+  const ORDERS = { Schema: 'orders', Privileges: ['USAGE'], TablePrivileges: ['SELECT'] };
+
+  test('the test database behaves like DSQL: admin cannot grant on the migration role\'s objects until it takes the role', async () => {
+    expect(await roleRow('admin')).toEqual({ rolcanlogin: true, rolsuper: false });
+    await admin.query('CREATE ROLE probe_reader');
+    try {
+      await expect(admin.query('GRANT USAGE ON SCHEMA shop TO probe_reader')).rejects.toMatchObject({ code: '42501' });
+      await admin.query('GRANT shop_owner TO admin');
+      await admin.query('GRANT USAGE ON SCHEMA shop TO probe_reader');
+      await admin.query('REVOKE USAGE ON SCHEMA shop FROM probe_reader');
+      await admin.query('REVOKE shop_owner FROM admin');
+      expect(await adminHolds('shop_owner')).toBe(false);
+    } finally {
+      await admin.query('DROP ROLE probe_reader');
+    }
+  });
+
+  test('the whole plan (create, update, adopt, delete, rollback) with a conflict injected into every statement and read', async () => {
+    const h = harness();
+    h.rules.conflictOnFirstRunOfEach();
+    const role = 'shop_reader';
+    const id = `${CLUSTER_ID}/${role}`;
+
+    // Create: admin takes shop_owner first, grants, gives it up last.
+    const v1 = properties({ RoleName: role, SchemaPrivileges: SHOP });
+    h.declare(v1);
+    await onEvent(create(v1), h.deps);
+    expect(await privileges(role, ['shop'])).toEqual(['shop:USAGE', 'shop.prices:SELECT', 'shop.products:SELECT']);
+    expect(await adminHolds('shop_owner')).toBe(false);
+    const plan = h.plans.find((p) => p.some((s) => s.purpose === 'create role'))!;
+    expect(plan[0].sql).toBe('GRANT "shop_owner" TO "admin"');
+    expect(plan[plan.length - 1].sql).toBe('REVOKE "shop_owner" FROM "admin"');
+    // Every statement and every catalog read met a conflict once and was retried.
+    expect(h.rules.injected.map((i) => i.kind)).toEqual(expect.arrayContaining(['OC000', 'OC001']));
+    expect(h.rules.injected.some((i) => /^SELECT .*pg_namespace/.test(i.sql))).toBe(true);
+    expect(h.rules.injected.some((i) => i.sql === 'GRANT "shop_owner" TO "admin"')).toBe(true);
+
+    // Update: shop loses SELECT on the tables (REVOKE ... ON ALL TABLES IN SCHEMA as shop_owner), orders is added.
+    const v2 = properties({ RoleName: role, SchemaPrivileges: [{ Schema: 'shop', Privileges: ['USAGE'], TablePrivileges: [] }, ORDERS] });
+    h.declare(v2);
+    await onEvent(update(id, v2, v1), h.deps);
+    expect(await privileges(role, ['shop', 'orders'])).toEqual(['shop:USAGE', 'orders:USAGE', 'orders.items:SELECT', 'orders.lines:SELECT']);
+    expect(h.dialect.executed).toContain('REVOKE SELECT ON ALL TABLES IN SCHEMA "shop" FROM "shop_reader"');
+    expect(await adminHolds('shop_owner')).toBe(false);
+
+    // Delete: revokes on shop as its owner, then DROP ROLE.
+    await onEvent(del(id, v2), h.deps);
+    expect(await roleRow(role)).toBeUndefined();
+    expect(await adminHolds('shop_owner')).toBe(false);
+
+    // Adopt: a role made by hand without LOGIN (ALTER ROLE ... WITH LOGIN), then dropped with the construct.
+    await admin.query('CREATE ROLE shop_legacy');
+    const adopt = properties({ RoleName: 'shop_legacy', SchemaPrivileges: SHOP, AdoptExisting: 'true' });
+    h.declare(adopt);
+    await onEvent(create(adopt), h.deps);
+    expect(await roleRow('shop_legacy')).toEqual({ rolcanlogin: true, rolsuper: false });
+    expect(await privileges('shop_legacy', ['shop'])).toEqual(['shop:USAGE', 'shop.prices:SELECT', 'shop.products:SELECT']);
+    await onEvent(del(`${CLUSTER_ID}/shop_legacy`, adopt), h.deps);
+    expect(await roleRow('shop_legacy')).toBeUndefined();
+
+    // Rollback: a Create that fails half-way (schema missing) gives the owner role up, and its Delete undoes it.
+    const broken = properties({ RoleName: 'shop_broken', SchemaPrivileges: [...SHOP, { Schema: 'missing', Privileges: ['USAGE'], TablePrivileges: [] }] });
+    h.declare(broken);
+    await expect(onEvent(create(broken), h.deps)).rejects.toThrow(/GRANT USAGE ON SCHEMA "missing" TO "shop_broken": \[3F000\]/);
+    expect(await adminHolds('shop_owner')).toBe(false);
+    expect(await privileges('shop_broken', ['shop'])).toEqual(['shop:USAGE', 'shop.prices:SELECT', 'shop.products:SELECT']);
+    await onEvent(del(`${CLUSTER_ID}/shop_broken`, broken), h.deps);
+    expect(await roleRow('shop_broken')).toBeUndefined();
+    expect(await adminHolds('shop_owner')).toBe(false);
+    expect(h.rules.refused).toEqual([]);
+  });
+
+  test('an owner admin cannot take: the deployment fails before anything changes, naming the owner and the fix', async () => {
+    const h = harness();
+    const props = properties({ RoleName: 'vault_reader', SchemaPrivileges: [ORDERS, { Schema: 'vault', Privileges: ['USAGE'], TablePrivileges: ['SELECT'] }] });
+    h.declare(props);
+    await expect(onEvent(create(props), h.deps)).rejects.toThrow(
+      /\(take owner role\) failed: GRANT "outsider" TO "admin": \[42501\] .*admin must grant itself role outsider, which owns the schema or tables.*No role or privilege was changed\..*ALTER \.\.\. OWNER TO admin/);
+    expect(await roleRow('vault_reader')).toBeUndefined();
+    expect(h.dialect.executed).toEqual([]);
+    // The rollback's Delete finds nothing to drop and releases the claim.
+    await onEvent(del(`${CLUSTER_ID}/vault_reader`, props), h.deps);
+    expect(await record('vault_reader')).toBeUndefined();
+  });
+
+  test('a role admin already holds is not taken or given up', async () => {
+    await admin.query('GRANT shop_owner TO admin');
+    try {
+      const h = harness();
+      const props = properties({ RoleName: 'shop_member', SchemaPrivileges: SHOP });
+      h.declare(props);
+      await onEvent(create(props), h.deps);
+      expect(h.dialect.statements.map((s) => s.purpose)).not.toContain('take owner role');
+      expect(await adminHolds('shop_owner')).toBe(true);
+      await onEvent(del(`${CLUSTER_ID}/shop_member`, props), h.deps);
+      expect(await roleRow('shop_member')).toBeUndefined();
+    } finally {
+      await admin.query('REVOKE shop_owner FROM admin');
+    }
+  });
+
+  test('catalog reads are retried on 40001 too (a read that never conflicts again succeeds)', async () => {
+    const h = harness();
+    let conflicts = 0;
+    h.rules.inject = (sql) => (/^SELECT/.test(sql) && conflicts++ < 6 ? 'OC000' : undefined);
+    const props = properties({ RoleName: 'read_retry', SchemaPrivileges: [ORDERS] });
+    h.declare(props);
+    await onEvent(create(props), h.deps);
+    expect(conflicts).toBeGreaterThanOrEqual(6);
+    expect(await privileges('read_retry', ['orders'])).toEqual(['orders:USAGE', 'orders.items:SELECT', 'orders.lines:SELECT']);
+    h.rules.inject = undefined;
+    await onEvent(del(`${CLUSTER_ID}/read_retry`, props), h.deps);
+  });
+
+  test('a GRANT or REVOKE that changes nothing (01007, 01006) fails, naming the object; a grant that works passes', async () => {
+    // admin holds SELECT on vault.secrets without the grant option: PostgreSQL warns and grants nothing.
+    await superuser.query('GRANT USAGE ON SCHEMA vault TO admin');
+    await superuser.query('GRANT SELECT ON vault.secrets TO admin');
+    await admin.query('CREATE ROLE warned');
+    const session = await connectAsAdmin({ host: pg.host, port: pg.port, region: 'us-east-1' }, { ca: pg.ca, token: async () => pg.password });
+    const dialect = new SimulatedDsqlIam();
+    try {
+      await expect(executePlan(session, dialect, [
+        { sql: 'GRANT SELECT ON ALL TABLES IN SCHEMA "vault" TO "warned"', purpose: 'grant table privileges', dsqlOnly: false },
+      ])).rejects.toThrow(/\(grant table privileges\) failed: .*\[01007\] no privileges were granted for "secrets"\. The statement changed nothing/);
+      await expect(executePlan(session, dialect, [
+        { sql: 'REVOKE SELECT ON ALL TABLES IN SCHEMA "vault" FROM "warned"', purpose: 'revoke table privileges', dsqlOnly: false },
+      ])).rejects.toThrow(/\[01006\] no privileges could be revoked for "secrets"/);
+      // Control: on admin's own schema the same statements run clean.
+      await executePlan(session, dialect, [
+        { sql: 'GRANT SELECT ON ALL TABLES IN SCHEMA "orders" TO "warned"', purpose: 'grant table privileges', dsqlOnly: false },
+        { sql: 'REVOKE SELECT ON ALL TABLES IN SCHEMA "orders" FROM "warned"', purpose: 'revoke table privileges', dsqlOnly: false },
+      ]);
+    } finally {
+      await session.end();
+      await admin.query('DROP ROLE warned');
+      await superuser.query('REVOKE SELECT ON vault.secrets FROM admin');
+      await superuser.query('REVOKE USAGE ON SCHEMA vault FROM admin');
+    }
+  });
+
+  test('the schema quota: CREATE SCHEMA of the ownership schema at the limit fails with what to do', async () => {
+    // The DSQL limit is 10 schemas; the rules layer refuses one more than exist now, as DSQL would at the limit.
+    await admin.query('ALTER SCHEMA secure_dsql RENAME TO secure_dsql_aside');
+    try {
+      const count = Number((await admin.query("SELECT count(*) AS n FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'")).rows[0].n);
+      const h = harness({ rules: new DsqlRules({ schemaLimit: count }) });
+      const props = properties({ RoleName: 'quota_hit' });
+      h.declare(props);
+      await expect(onEvent(create(props), h.deps)).rejects.toThrow(
+        /\(create ownership schema\) failed: CREATE SCHEMA "secure_dsql": \[54000\] .*records the roles it manages in schema secure_dsql.*limit of schemas per database \(10/);
+      expect(await roleRow('quota_hit')).toBeUndefined();
+    } finally {
+      await admin.query('DROP SCHEMA IF EXISTS secure_dsql');
+      await admin.query('ALTER SCHEMA secure_dsql_aside RENAME TO secure_dsql');
+    }
+  });
+
+  test('the rules layer refuses what DSQL does not support, and DDL with DML in one transaction', async () => {
+    const rules = new DsqlRules();
+    const session = rules.wrap(await connectAsAdmin({ host: pg.host, port: pg.port, region: 'us-east-1' }, { ca: pg.ca, token: async () => pg.password }));
+    try {
+      for (const sql of ['TRUNCATE orders.items', 'ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC', 'CREATE TEMP TABLE t (id int)', 'SELECT 1; SELECT 2']) {
+        await expect(session.query(sql)).rejects.toMatchObject({ code: '0A000' });
+      }
+      await session.query('BEGIN');
+      await session.query('CREATE TABLE orders.tx_probe (id int)');
+      await expect(session.query('INSERT INTO orders.tx_probe VALUES (1)')).rejects.toMatchObject({ code: '0A000' });
+      await session.query('ROLLBACK');
+      // Control: one statement per transaction passes.
+      expect((await session.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await session.end();
+    }
   });
 });

@@ -116,6 +116,73 @@ describe('planApply', () => {
   });
 });
 
+describe('objects owned by other roles', () => {
+  const shop = desired({ SchemaPrivileges: [{ Schema: 'shop', Privileges: ['USAGE'], TablePrivileges: ['SELECT'] }] });
+  const observed: ObservedState = {
+    roleExists: false,
+    roleCanLogin: false,
+    mappedArns: [],
+    existingSchemas: ['shop'],
+    foreignOwners: [{ schema: 'shop', owners: ['shop_owner', 'table_owner'] }, { schema: 'other', owners: ['unrelated'] }],
+  };
+
+  test('admin takes each owner role of a touched schema before anything else, and gives it up last', () => {
+    const plan = planApply(shop, observed);
+    expect(sqls(plan)).toEqual([
+      'GRANT "shop_owner" TO "admin"',
+      'GRANT "table_owner" TO "admin"',
+      'CREATE ROLE "app_rw" WITH LOGIN',
+      'GRANT USAGE ON SCHEMA "shop" TO "app_rw"',
+      'GRANT SELECT ON ALL TABLES IN SCHEMA "shop" TO "app_rw"',
+      `AWS IAM GRANT "app_rw" TO '${ARN_A}'`,
+      'REVOKE "shop_owner" FROM "admin"',
+      'REVOKE "table_owner" FROM "admin"',
+    ]);
+    expect(plan.filter((s) => s.owner).map((s) => [s.purpose, s.owner])).toEqual([
+      ['take owner role', 'shop_owner'], ['take owner role', 'table_owner'],
+      ['give up owner role', 'shop_owner'], ['give up owner role', 'table_owner'],
+    ]);
+  });
+
+  test('delete revokes as the owner too; no owner role when no grant or revoke touches its schema (control)', () => {
+    const present = { ...observed, roleExists: true, mappedArns: [] };
+    expect(sqls(planDelete(shop, present))[0]).toBe('GRANT "shop_owner" TO "admin"');
+    expect(sqls(planApply(desired(), { ...observed, existingSchemas: ['orders'] })).join('\n')).not.toMatch(/TO "admin"/);
+  });
+
+  test('a failed statement gives up the owner roles taken so far, and only those', async () => {
+    const ran: string[] = [];
+    const plan = planApply(shop, observed);
+    await expect(executePlan({ query: async () => ({ rows: [] }) }, {
+      readMappings: async () => [],
+      execute: async (_db, s) => {
+        if (s.purpose === 'grant table privileges') throw Object.assign(new Error('boom'), { code: '42501' });
+        ran.push(s.sql);
+      },
+    }, plan)).rejects.toThrow(/grant table privileges/);
+    expect(ran.slice(-2)).toEqual(['REVOKE "shop_owner" FROM "admin"', 'REVOKE "table_owner" FROM "admin"']);
+    ran.length = 0;
+    await expect(executePlan({ query: async () => ({ rows: [] }) }, {
+      readMappings: async () => [],
+      execute: async (_db, s) => {
+        if (s.sql === 'GRANT "table_owner" TO "admin"') throw Object.assign(new Error('permission denied to grant role'), { code: '42501' });
+        ran.push(s.sql);
+      },
+    }, plan)).rejects.toThrow(/\(take owner role\) failed: GRANT "table_owner" TO "admin".*admin must grant itself role table_owner/);
+    expect(ran).toEqual(['GRANT "shop_owner" TO "admin"', 'REVOKE "shop_owner" FROM "admin"']);
+  });
+
+  test('a warning that the statement changed nothing fails it; other notices do not', async () => {
+    const run = (code: string) => executePlan({ query: async () => ({ rows: [] }) }, {
+      readMappings: async () => [],
+      execute: async () => [{ code, message: 'no privileges were granted for "t"' }],
+    }, [{ sql: 'GRANT SELECT ON ALL TABLES IN SCHEMA "s" TO "a"', purpose: 'grant table privileges', dsqlOnly: false }]);
+    await expect(run('01007')).rejects.toThrow(/\[01007\] no privileges were granted for "t"\. The statement changed nothing/);
+    await expect(run('01006')).rejects.toThrow(StatementFailedError);
+    await expect(run('00000')).resolves.toBeUndefined();
+  });
+});
+
 describe('planDelete', () => {
   const present: ObservedState = { roleExists: true, roleCanLogin: true, mappedArns: [ARN_A, ARN_OLD], existingSchemas: ['orders'] };
 
@@ -144,18 +211,19 @@ describe('executePlan (without a database)', () => {
     { sql: 'CREATE ROLE "a" WITH LOGIN', purpose: 'create role', dsqlOnly: false },
     { sql: 'GRANT USAGE ON SCHEMA "s" TO "a"', purpose: 'grant schema privileges', dsqlOnly: false },
   ];
-  function conflict(code: string): Error {
-    return Object.assign(new Error(`conflict ${code}`), { code });
+  function conflict(code: string, kind = ''): Error {
+    return Object.assign(new Error(`conflict ${kind}`), { code });
   }
 
-  test.each(['OC001', 'OC000', '40001'])('%s is retried with growing delays, then succeeds', async (code) => {
+  test.each(['(OC001)', '(OC000)', 'no kind'])('40001 %s is retried with growing delays, then succeeds', async (kind) => {
+    const code = '40001';
     const ran: string[] = [];
     let failures = 3;
     const delays: number[] = [];
     await executePlan({ query: async () => ({ rows: [] }) }, {
       readMappings: async () => [],
       execute: async (_db, s) => {
-        if (s.purpose === 'grant schema privileges' && failures-- > 0) throw conflict(code);
+        if (s.purpose === 'grant schema privileges' && failures-- > 0) throw conflict(code, kind);
         ran.push(s.sql);
       },
     }, plan, { retry: { sleep: async (ms) => { delays.push(ms); }, random: () => 0.999 } });
@@ -172,19 +240,21 @@ describe('executePlan (without a database)', () => {
       execute: async (_db, s) => {
         if (s.purpose === 'grant schema privileges') {
           attempts++;
-          throw conflict('OC001');
+          throw conflict('40001', '(OC001)');
         }
       },
     }, plan, { retry: { maxAttempts: 4, sleep: async () => undefined } });
     await expect(promise).rejects.toThrow(StatementFailedError);
-    await expect(promise).rejects.toThrow(/statement 2 of 2 \(grant schema privileges\) failed after 4 attempts: GRANT USAGE ON SCHEMA "s" TO "a": \[OC001\]/);
+    await expect(promise).rejects.toThrow(/statement 2 of 2 \(grant schema privileges\) failed after 4 attempts: GRANT USAGE ON SCHEMA "s" TO "a": \[40001\] conflict \(OC001\)/);
     expect(attempts).toBe(4);
   });
 
   test('PostgreSQL\'s concurrent catalog update is a conflict; other internal errors are not', () => {
     expect(isConflict(Object.assign(new Error('tuple concurrently updated'), { code: 'XX000' }))).toBe(true);
     expect(isConflict(Object.assign(new Error('could not open file'), { code: 'XX000' }))).toBe(false);
-    expect(isConflict(Object.assign(new Error('x'), { code: 'OC001' }))).toBe(true);
+    // OC000/OC001 come in the message of a 40001 ("Concurrency control in Aurora DSQL"), never as the SQLSTATE.
+    expect(isConflict(Object.assign(new Error('x'), { code: 'OC001' }))).toBe(false);
+    expect(isConflict(Object.assign(new Error('(OC001)'), { code: '40001' }))).toBe(true);
     expect(isConflict(Object.assign(new Error('x'), { code: '23505' }))).toBe(false);
     expect(isConflict(new Error('no code'))).toBe(false);
   });

@@ -11,11 +11,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import type { App } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { INTEG_DIR, loadSnapshots, Snapshot } from './support/integ-snapshots';
-import { driftProblems } from './support/report-assertions';
-import { AccessReport } from '../integ/clients/verdicts';
+import { deploymentProvenRows, driftProblems } from './support/report-assertions';
+import { connected } from '../integ/clients/outcomes';
+import { AccessReport, provenByDeploymentRows } from '../integ/clients/verdicts';
 
 const captured: App[] = [];
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -49,8 +51,9 @@ function withoutSalt(template: any): any {
 
 const snapshots = loadSnapshots();
 
-/** Each integ app synthesized once (by the first test that needs it). */
+/** Each integ app synthesized once (by the first test that needs it), and its IntegTest. */
 const assemblies = new Map<string, CloudAssembly>();
+const integTests = new Map<string, IntegTest[]>();
 
 function synthesize(snapshot: Snapshot): CloudAssembly {
   const done = assemblies.get(snapshot.name);
@@ -70,6 +73,7 @@ function synthesize(snapshot: Snapshot): CloudAssembly {
   expect(apps).toHaveLength(1);
   const assembly = apps[0].synth();
   assemblies.set(snapshot.name, assembly);
+  integTests.set(snapshot.name, apps[0].node.findAll().filter((c): c is IntegTest => c instanceof IntegTest));
   return assembly;
 }
 
@@ -96,6 +100,81 @@ const readReport = (dir: string): AccessReport => JSON.parse(fs.readFileSync(pat
 test.each(snapshots.map((s) => [s.name, s] as const))('%s: every connection assertion is the report\'s verdict', (_name, snapshot) => {
   const assembly = synthesize(snapshot);
   expect(driftProblems(new Snapshot(assembly.directory), readReport(assembly.directory))).toEqual([]);
+});
+
+/**
+ * The rows with no assertion because the deployment proves them: the helper's list (`provenByDeployment`,
+ * also an info annotation on the cluster) is the one the drift check finds in the templates on its own.
+ */
+test.each(snapshots.map((s) => [s.name, s] as const))('%s: the rows proven by the deployment are the ones the helper lists', (_name, snapshot) => {
+  const assembly = synthesize(snapshot);
+  const listed = integTests.get(snapshot.name)!.flatMap(provenByDeploymentRows).sort();
+  expect(listed).toEqual(deploymentProvenRows(new Snapshot(assembly.directory), readReport(assembly.directory)).sort());
+  if (snapshot.name === 'integ.database-role.ts.snapshot') expect(listed).toEqual(['SecureDsqlDatabaseRole/SetupSql via internet']);
+});
+
+describe('integ.database-role: a set-up function proven by the deployment, and a database check next to a verdict', () => {
+  const name = 'integ.database-role.ts.snapshot';
+  const DR = 'SecureDsqlDatabaseRole';
+  const dir = () => synthesize(snapshots.find((s) => s.name === name)!).directory;
+  const report = (client?: string, route: object = {}) => {
+    const r = readReport(dir());
+    if (client) {
+      const c = r.clusters[0].clients.find((x) => x.path === `${DR}/${client}`)!;
+      c.routes[0] = { ...c.routes[0], ...route };
+    }
+    return r;
+  };
+  /** The synthesized app, with the database check's assertion (the one whose payload names `databaseCheck`) edited. */
+  const withDatabaseCheck = (edit: (properties: any) => any) => {
+    const snap = new Snapshot(dir());
+    let edited = 0;
+    for (const stack of snap.assertionStacks) {
+      for (const r of Object.values<any>(snap.templates[stack].Resources)) {
+        if (!JSON.stringify(r.Properties ?? {}).includes('databaseCheck')) continue;
+        r.Properties = edit(r.Properties);
+        edited++;
+      }
+    }
+    expect(edited).toBe(1);
+    return snap;
+  };
+  const DENIED = { allowed: false, deniedBy: ['identity'] };
+
+  test('control: no problem, SetupSql has no assertion, ShopClient a derived one and the database check', () => {
+    expect(driftProblems(new Snapshot(dir()), report())).toEqual([]);
+    expect(driftProblems(withDatabaseCheck((p) => p), report())).toEqual([]);
+  });
+
+  test('a row of SetupSql the report denies needs an assertion (the deployment proves only a connection)', () => {
+    expect(driftProblems(new Snapshot(dir()), report('SetupSql', DENIED)))
+      .toEqual([`${DR}/SetupSql via internet: 0 assertions derived from the report's verdict, expected exactly one`]);
+  });
+
+  test('SetupSql run by no custom resource needs an assertion', () => {
+    const snap = new Snapshot(dir());
+    const resources = snap.resolved[DR].json.Resources;
+    const setup = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::CloudFormation::CustomResource' && id.startsWith('Setup'));
+    expect(setup).toHaveLength(1);
+    delete resources[setup[0]];
+    expect(driftProblems(snap, report())).toEqual([`${DR}/SetupSql via internet: 0 assertions derived from the report's verdict, expected exactly one`]);
+  });
+
+  test('the database check must agree with the client\'s verdict', () => {
+    expect(driftProblems(new Snapshot(dir()), report('ShopClient', DENIED))).toEqual(expect.arrayContaining([
+      expect.stringMatching(/the database check on SecureDsqlDatabaseRole\/ShopClient expects its statement to run, but the report's verdict via internet gives refused/),
+      `${DR}/ShopClient via internet: the assertion expects connected, the report's verdict gives refused`,
+    ]));
+  });
+
+  test('unmarked, it is a hand-written connection assertion; marked, it must run a statement and expect queried()', () => {
+    const unmarked = withDatabaseCheck((p) => JSON.parse(JSON.stringify(p).replace(/databaseCheck/g, 'note')));
+    expect(driftProblems(unmarked, report())).toEqual([expect.stringMatching(/a hand-written assertion on SecureDsqlDatabaseRole\/ShopClient, whose rows the report decides/)]);
+    const noSql = withDatabaseCheck((p) => JSON.parse(JSON.stringify(p).replace(/\\+"sql\\+":\\+"SELECT id FROM shop.products\\+",/, '')));
+    expect(driftProblems(noSql, report())).toEqual([expect.stringMatching(/the database check on SecureDsqlDatabaseRole\/ShopClient runs no statement/)]);
+    const asVerdict = withDatabaseCheck((p) => ({ ...p, expected: connected().result }));
+    expect(driftProblems(asVerdict, report())).toEqual([expect.stringMatching(/the database check on SecureDsqlDatabaseRole\/ShopClient expects connected, not queried\(\)/)]);
+  });
 });
 
 describe('the drift check fails when an assertion and the report disagree', () => {

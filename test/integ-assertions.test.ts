@@ -24,6 +24,7 @@ import { assertionsOf, loadSnapshots, Snapshot, SnapshotAssertion } from './supp
 import { decodeParameter } from './support/report-assertions';
 import { handler as connectCheck } from '../integ/clients/connect-check';
 import { unreachable } from '../integ/clients/outcomes';
+import { query as sqlQuery, setup as sqlSetup } from '../integ/clients/sql';
 
 // ---------------------------------------------------------------------------------------------------
 // Doubles: the SDK clients' transport, the PostgreSQL client and the token signer of the integ client.
@@ -71,6 +72,8 @@ jest.mock('pg', () => {
       await server.connect(this.config);
     }
     async query(sql: string) {
+      // The statements the integ clients run: connect-check's probe, and the query client's read of shop.products.
+      if (sql === 'SELECT id FROM shop.products') return { rows: [] };
       if (sql !== 'SELECT 1 AS value') throw new Error(`unexpected query ${sql}`);
       return { rows: [{ value: 1 }] };
     }
@@ -113,6 +116,10 @@ const INTENDED: Record<string, { readonly outcome: Outcome; readonly why: string
   'SecureDsqlTrustedIps/Elsewhere': { outcome: 'refused', why: 'another AWS address, not in sourceIps' },
   'SecureDsqlDatabaseRole/Client via internet': { outcome: 'connects', why: 'its IAM role is mapped to app_reader' },
   'SecureDsqlDatabaseRole/Unmapped via internet': { outcome: 'refused', why: 'allowed dsql:DbConnect, but not mapped to app_reader' },
+  'SecureDsqlDatabaseRole/LegacyClient via internet': { outcome: 'connects', why: 'its IAM role is mapped to app_legacy, adopted and given LOGIN' },
+  'SecureDsqlDatabaseRole/ShopClient via internet': { outcome: 'connects', why: 'its IAM role is mapped to shop_reader' },
+  // A database check (not a connection verdict): shop_reader reads shop.products.
+  'SecureDsqlDatabaseRole/ShopClient': { outcome: 'connects', why: 'mapped to shop_reader, granted SELECT on the tables of shop, which shop_owner owns' },
   [`${AV}/Allowed via ${AV_ENDPOINT}`]: { outcome: 'connects', why: 'every layer admits it' },
   [`${AV}/NotListed via ${AV_ENDPOINT}`]: { outcome: 'refused', why: 'not in the endpoint policy' },
   [`${AV}/IdentityDenied via ${AV_ENDPOINT}`]: { outcome: 'refused', why: 'its own identity policy denies the action' },
@@ -226,7 +233,8 @@ class ModelledAccount {
     };
     const headers = { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST' };
     try {
-      const result = await connectCheck(JSON.parse(payload));
+      // The query client (integ/clients/sql.ts `query`) or connect-check, by the function's handler.
+      const result = fn.properties.Handler === 'index.query' ? await sqlQuery(JSON.parse(payload)) : await connectCheck(JSON.parse(payload));
       return { statusCode: 200, headers, body: Buffer.from(JSON.stringify(result)) };
     } catch (e) {
       // An unhandled error: still HTTP 200, with the error as the payload.
@@ -550,6 +558,31 @@ describe('the model of the integ client', () => {
     try {
       const result = await connectCheck({ host: 'h.dsql.us-east-1.on.aws', region: 'us-east-1', user: 'admin' });
       expect(result).toEqual({ ok: false, error: `${refusal('admin')} (token <token>)` });
+    } finally {
+      pgServer.connect = undefined;
+    }
+  });
+
+  test('the query client answers the ConnectCheck event as connect-check does (SELECT 1), and runs `sql` when given', async () => {
+    const event = { host: 'h.dsql.us-east-1.on.aws', region: 'us-east-1', user: 'shop_reader' };
+    pgServer.connect = async () => undefined;
+    try {
+      expect(await sqlQuery(event)).toEqual(await connectCheck(event));
+      expect(await sqlQuery(event)).toEqual({ ok: true, value: 1 });
+      expect(await sqlQuery({ ...event, sql: 'SELECT id FROM shop.products' })).toEqual({ ok: true, rows: 0 });
+      pgServer.connect = async (config) => { throw new Error(`${refusal(config.user)} (token ${config.password})`); };
+      expect(await sqlQuery(event)).toEqual(await connectCheck(event));
+      expect(await sqlQuery(event)).toEqual({ ok: false, error: `${refusal('shop_reader')} (token <token>)` });
+    } finally {
+      pgServer.connect = undefined;
+    }
+  });
+
+  test('the set-up client fails the custom resource when it cannot connect, never with the token', async () => {
+    pgServer.connect = async (config) => { throw new Error(`${refusal(config.user)} (token ${config.password})`); };
+    try {
+      const event = { RequestType: 'Create' as const, ResourceProperties: { Host: 'h.dsql.us-east-1.on.aws', Region: 'us-east-1', Statements: ['CREATE ROLE app_legacy'] } };
+      await expect(sqlSetup(event)).rejects.toThrow(`connecting as admin: ${refusal('admin')} (token <token>)`);
     } finally {
       pgServer.connect = undefined;
     }

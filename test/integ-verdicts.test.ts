@@ -6,11 +6,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, Aspects, Fn, IAspect, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Aspects, CustomResource, Fn, IAspect, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { IConstruct } from 'constructs';
 import * as fc from 'fast-check';
-import { ConnectCheck, NETWORK_FAILURE_WORDS, ReportRoute, assertReportVerdicts, connected, expectationOf, refused, unknownRows, unreachable } from '../integ/clients';
+import {
+  ConnectCheck, NETWORK_FAILURE_WORDS, ReportRoute, SqlClient, assertReportVerdicts, connected, expectationOf, provenByDeploymentRows,
+  refused, unknownRows, unreachable,
+} from '../integ/clients';
 import { SecureDsqlCluster } from '../src';
 
 const route = (r: Partial<ReportRoute>): ReportRoute =>
@@ -128,5 +132,84 @@ describe('assertReportVerdicts', () => {
     }());
     const { app } = build({ late });
     expect(() => app.synth()).toThrow(/the report's verdict for Verdicts\/Second via internet changed after the assertions were made \(connected → refused\)/);
+  });
+});
+
+describe('assertReportVerdicts: a SqlClient as a client, and functions proven by the deployment', () => {
+  const outdirs: string[] = [];
+  afterAll(() => outdirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+  interface Options {
+    /** Setup's own identity policy denies the connection. */
+    readonly setupDenied?: boolean;
+    /** No custom resource provider runs Setup. */
+    readonly noProvider?: boolean;
+    /** Setup is not granted a connection (no client of the report). */
+    readonly setupNotAClient?: boolean;
+    /** Where Setup is given to the helper. */
+    readonly setupIn?: 'provenByDeployment' | 'clients' | 'both' | 'nowhere';
+  }
+
+  /** An app with a cluster, a SqlClient running `query` and one running `setup` (the onEvent handler of a Provider). */
+  function build(opts: Options = {}) {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-dsql-integ-verdicts-'));
+    outdirs.push(outdir);
+    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Verdicts');
+    const cluster = new SecureDsqlCluster(stack, 'Cluster', { deletionProtection: false, removalPolicy: RemovalPolicy.DESTROY });
+    const query = new SqlClient(stack, 'Query', 'query');
+    cluster.grantConnectAdmin(query);
+    const setup = new SqlClient(stack, 'Setup', 'setup');
+    if (!opts.setupNotAClient) cluster.grantConnectAdmin(setup);
+    if (opts.setupDenied) setup.addToRolePolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['dsql:DbConnectAdmin'], resources: ['*'] }));
+    if (!opts.noProvider) new CustomResource(stack, 'Setup-Resource', { serviceToken: new cr.Provider(stack, 'Provider', { onEventHandler: setup }).serviceToken });
+    const integ = new IntegTest(app, 'Test', { testCases: [stack] });
+    const where = opts.setupIn ?? 'provenByDeployment';
+    assertReportVerdicts(integ, {
+      cluster,
+      clients: where === 'clients' || where === 'both' ? [query, setup] : [query],
+      provenByDeployment: where === 'provenByDeployment' || where === 'both' ? [setup] : undefined,
+    });
+    return { app, integ };
+  }
+
+  const invokes = (app: App) => {
+    const stack = app.synth().stacks.find((s) => s.stackName.startsWith('TestDefaultTestDeployAssert'))!;
+    return Object.values<any>(stack.template.Resources ?? {})
+      .filter((r) => String(r.Type).startsWith('Custom::DeployAssert@SdkCallLambdainvoke'))
+      .map((r) => ({ expected: r.Properties.expected, payload: JSON.stringify(r.Properties.parameters.Payload) }));
+  };
+
+  test('control: the query client gets its derived assertion; the set-up function none, and it is listed', () => {
+    const { app, integ } = build();
+    const made = invokes(app);
+    expect(made).toHaveLength(1);
+    expect(made[0].expected).toBe(connected().result);
+    expect(made[0].payload).toMatch(/reportRow.*?client.*?Verdicts\/Query\W/);
+    expect(made[0].payload).not.toMatch(/sql/);
+    expect(provenByDeploymentRows(integ)).toEqual(['Verdicts/Setup via internet']);
+    expect(unknownRows(integ)).toEqual([]);
+    const infos = app.synth().getStackByName('Verdicts').messages.filter((m) => m.level === 'info').map((m) => String(m.entry.data));
+    expect(infos).toEqual(expect.arrayContaining([expect.stringMatching(/^No assertion for Verdicts\/Setup via internet: proven by the deployment/)]));
+  });
+
+  test('a row the report denies for a function proven by the deployment fails synth', () => {
+    const { app } = build({ setupDenied: true });
+    expect(() => app.synth()).toThrow(/the report denies Verdicts\/Setup via internet \(identity\), but Verdicts\/Setup is in `provenByDeployment`/);
+  });
+
+  test('a function no custom resource provider runs cannot be proven by the deployment', () => {
+    const { app } = build({ noProvider: true });
+    expect(() => app.synth()).toThrow(/Verdicts\/Setup is the onEvent handler of no cr.Provider in the app/);
+  });
+
+  test('a function proven by the deployment must be a client of the report, and not also in clients', () => {
+    expect(() => build({ setupNotAClient: true }).app.synth()).toThrow(/Verdicts\/Setup is no client of Verdicts\/Cluster in the report/);
+    expect(() => build({ setupIn: 'both' }).app.synth()).toThrow(/Verdicts\/Setup is in both `clients` and `provenByDeployment`/);
+  });
+
+  test('a client that does not answer the ConnectCheck event fails synth, and so does a decided row nobody proves', () => {
+    expect(() => build({ setupIn: 'clients' }).app.synth()).toThrow(/Verdicts\/Setup is in `clients` but does not answer the ConnectCheck event/);
+    expect(() => build({ setupIn: 'nowhere' }).app.synth()).toThrow(/the report decides Verdicts\/Setup via internet \(connected\), but no ConnectCheck is at Verdicts\/Setup/);
   });
 });

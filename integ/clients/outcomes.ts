@@ -68,3 +68,11 @@ export function unreachable(): ExpectedResult {
     Payload: Match.serializedJson(Match.objectLike({ ok: false, error: Match.stringLikeRegexp(A_NETWORK_FAILURE) })),
   });
 }
+
+/** A query client (./sql.ts `query`) connected as its role and its statement succeeded. */
+export function queried(): ExpectedResult {
+  return ExpectedResult.objectLike({
+    StatusCode: 200,
+    Payload: Match.serializedJson(Match.objectLike({ ok: true })),
+  });
+}

@@ -9,6 +9,11 @@
  * - denied by a network layer (security-group, network-acl, placement): `unreachable()`, the complement of
  *   `refused()`: packets that are dropped never reach a server that could refuse;
  * - unknown: no assertion; the row is listed (an info annotation on the cluster at synth, and `unknownRows()`).
+ * A client is a function that answers the ConnectCheck event (`IVerdictClient`: a ConnectCheck, or a SqlClient
+ * running `query`). A function a custom resource runs (a set-up step) cannot be invoked with that event: its
+ * connection is proven by the deployment itself, which fails when the custom resource does. Such a function is
+ * listed in `provenByDeployment`: its rows get no assertion, must all be allowed (a denied row fails synth: a
+ * deployment proves only a connection that succeeds), and are listed (an info annotation, `provenByDeploymentRows()`).
  * The report judges IAM and the network; the database judges one more thing, the role mapping: a client with
  * `dsql:DbConnect` only logs in as a database role, and when the app maps it to none of `databaseRoles` the
  * database turns it away, so an allowed row of such a client is `refused()` (layer `database-role`).
@@ -23,8 +28,9 @@
  */
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { Annotations, App, Aspects, CfnResource, IAspect, Stack, Stage } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
-import type { ConnectCheck } from './index';
 import { CONNECT_RETRY, connected, refused, unreachable } from './outcomes';
 import type { IDsqlCluster, IDsqlDatabaseRole, IDsqlPrivateLinkEndpoint } from '../../src';
 import { accessReportOf } from '../../src/access/registry';
@@ -89,11 +95,30 @@ export interface VerdictEvent {
   readonly reportRow: { readonly client: string; readonly via: string };
 }
 
+/**
+ * A function a derived assertion may invoke: it answers the ConnectCheck event (`VerdictEvent` →
+ * `{ ok, value | error }`, see ./connect-check.ts). ConnectCheck does; a SqlClient does when it runs `query`.
+ */
+export interface IVerdictClient extends lambda.IFunction {
+  /** Whether the function answers the ConnectCheck event (false: it handles other events, e.g. a custom resource's). */
+  readonly answersConnectCheckEvent: boolean;
+}
+
 export interface ReportVerdictsProps {
   /** The cluster whose report rows are asserted. */
   readonly cluster: IDsqlCluster;
-  /** The client functions, each where the report places it; a report row with a verdict and no client is an error. */
-  readonly clients: ConnectCheck[];
+  /**
+   * The client functions, each where the report places it; a report row with a verdict and no client is an
+   * error, and so is a client that does not answer the ConnectCheck event.
+   */
+  readonly clients: IVerdictClient[];
+  /**
+   * Functions run by a custom resource (the onEvent handler of a `cr.Provider` in the app), whose connection the
+   * deployment proves: the custom resource, and so the deployment, fails when they cannot connect. Their rows
+   * get no assertion and are listed; a row the report denies (or a function no Provider runs) fails synth.
+   * @default - none
+   */
+  readonly provenByDeployment?: lambda.IFunction[];
   /** The interface endpoints of the cluster (each route through one connects to its host name). */
   readonly endpoints?: IDsqlPrivateLinkEndpoint[];
   /**
@@ -106,10 +131,17 @@ export interface ReportVerdictsProps {
 
 /** The rows the report leaves unknown, by IntegTest (they get no assertion). */
 const UNKNOWN = new WeakMap<IntegTest, string[]>();
+/** The rows proven by the deployment, by IntegTest (they get no assertion). */
+const PROVEN_BY_DEPLOYMENT = new WeakMap<IntegTest, string[]>();
 
 /** The rows of the report of `integ`'s app that got no assertion because the report leaves them unknown. */
 export function unknownRows(integ: IntegTest): string[] {
   return [...(UNKNOWN.get(integ) ?? [])];
+}
+
+/** The rows of the report of `integ`'s app that got no assertion because the deployment proves them (`provenByDeployment`). */
+export function provenByDeploymentRows(integ: IntegTest): string[] {
+  return [...(PROVEN_BY_DEPLOYMENT.get(integ) ?? [])];
 }
 
 /** Every client × route of the report of `props.cluster`, each asserted as the report decides (see the file's doc). */
@@ -126,6 +158,11 @@ export function assertReportVerdicts(integ: IntegTest, props: ReportVerdictsProp
         if (row.expectation === undefined) {
           UNKNOWN.set(integ, [...(UNKNOWN.get(integ) ?? []), row.key]);
           Annotations.of(props.cluster).addInfo(`No assertion for ${row.key}: the report says unknown (${row.unknownLayers.join(', ')})`);
+          continue;
+        }
+        if (row.provenByDeployment) {
+          PROVEN_BY_DEPLOYMENT.set(integ, [...(PROVEN_BY_DEPLOYMENT.get(integ) ?? []), row.key]);
+          Annotations.of(props.cluster).addInfo(`No assertion for ${row.key}: proven by the deployment (the custom resource that runs it connects)`);
           continue;
         }
         addAssertion(integ, props, row);
@@ -153,8 +190,10 @@ interface Row {
   readonly expectation?: Expectation;
   readonly unknownLayers: string[];
   /** The function invoked, the user it logs in as. */
-  readonly check?: ConnectCheck;
+  readonly check?: IVerdictClient;
   readonly user?: string;
+  /** The row is allowed and its client is in `provenByDeployment`: no assertion. */
+  readonly provenByDeployment?: boolean;
 }
 
 function sanitize(s: string): string {
@@ -166,6 +205,7 @@ function plan(stage: Stage, props: ReportVerdictsProps): Row[] {
   const report = accessReportOf(stage) as unknown as AccessReport;
   const cluster = report.clusters.find((c) => c.path === props.cluster.node.path);
   if (!cluster) throw new Error(`assertReportVerdicts: the report has no cluster ${props.cluster.node.path}`);
+  const byDeployment = provenByDeploymentOf(stage, props, cluster.clients);
   const rows: Row[] = [];
   for (const client of cluster.clients) {
     for (const route of client.routes) {
@@ -175,10 +215,18 @@ function plan(stage: Stage, props: ReportVerdictsProps): Row[] {
         rows.push({ key, client, route, unknownLayers: route.unknownLayers });
         continue;
       }
+      if (byDeployment.has(client.path)) {
+        if (base !== 'connected') {
+          throw new Error(`assertReportVerdicts: the report denies ${key} (${route.deniedBy.join(', ')}), but ${client.path} is in \`provenByDeployment\`: `
+            + 'a deployment proves only a connection that succeeds; give the client as a ConnectCheck in `clients`, or fix the access the app declares');
+        }
+        rows.push({ key, client, route, expectation: base, unknownLayers: [], provenByDeployment: true });
+        continue;
+      }
       const who = proverOf(props, client);
       if (!who) {
         throw new Error(`assertReportVerdicts: the report decides ${key} (${base}), but no ConnectCheck is at ${client.path}: `
-          + 'give the client as a ConnectCheck in `clients`, or leave it out of the app');
+          + 'give the client as a ConnectCheck in `clients` (a function a custom resource runs: in `provenByDeployment`), or leave it out of the app');
       }
       rows.push({ key, client, route, expectation: expectationOf(route, who.mapped), unknownLayers: [], check: who.check, user: who.user });
     }
@@ -186,19 +234,43 @@ function plan(stage: Stage, props: ReportVerdictsProps): Row[] {
   return rows;
 }
 
-/** The ConnectCheck that proves a client's rows, the user it logs in as, and whether the database maps it. */
-function proverOf(props: ReportVerdictsProps, client: ReportClient): { check: ConnectCheck; user: string; mapped: boolean } | undefined {
+/**
+ * The paths of the `provenByDeployment` functions, each checked: a client of the report, not also in `clients`,
+ * and the onEvent handler of a `cr.Provider` of the app (a custom resource runs it, so the deployment fails when it does).
+ */
+function provenByDeploymentOf(stage: Stage, props: ReportVerdictsProps, clients: ReportClient[]): Set<string> {
+  const listed = props.provenByDeployment ?? [];
+  const problems: string[] = [];
+  const providers = stage.node.findAll().filter((c): c is cr.Provider => c instanceof cr.Provider);
+  for (const fn of listed) {
+    const p = fn.node.path;
+    if (!clients.some((c) => c.path === p)) problems.push(`${p} is no client of ${props.cluster.node.path} in the report: remove it from \`provenByDeployment\``);
+    if (props.clients.some((c) => c.node.path === p)) problems.push(`${p} is in both \`clients\` and \`provenByDeployment\`: keep it in one`);
+    if (!providers.some((pr) => pr.onEventHandler === fn)) {
+      problems.push(`${p} is the onEvent handler of no cr.Provider in the app: a deployment proves its connection only when a custom resource runs it; give it in \`clients\` instead`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`assertReportVerdicts: provenByDeployment: ${problems.join('; ')}`);
+  return new Set(listed.map((f) => f.node.path));
+}
+
+/** The client that proves a client's rows, the user it logs in as, and whether the database maps it. */
+function proverOf(props: ReportVerdictsProps, client: ReportClient): { check: IVerdictClient; user: string; mapped: boolean } | undefined {
   const roles = props.databaseRoles ?? [];
   if (client.kinds.includes('database-role-handler')) {
     // The handler is proven by a client logging in as a role it created.
     for (const role of roles.filter((r) => client.declaredBy.includes(r.node.path))) {
-      const witness = props.clients.find((c) => mapsTo(role, c));
+      const witness = props.clients.find((c) => c.answersConnectCheckEvent && mapsTo(role, c));
       if (witness) return { check: witness, user: role.roleName, mapped: true };
     }
     return undefined;
   }
   const check = props.clients.find((c) => c.node.path === client.path);
   if (!check) return undefined;
+  if (!check.answersConnectCheckEvent) {
+    throw new Error(`assertReportVerdicts: ${client.path} is in \`clients\` but does not answer the ConnectCheck event: `
+      + 'give a ConnectCheck (or a SqlClient running `query`), or, when a custom resource runs it, list it in `provenByDeployment`');
+  }
   if (client.actions.includes('dsql:DbConnectAdmin')) return { check, user: 'admin', mapped: true };
   const role = roles.find((r) => mapsTo(r, check));
   if (role) return { check, user: role.roleName, mapped: true };
@@ -207,7 +279,7 @@ function proverOf(props: ReportVerdictsProps, client: ReportClient): { check: Co
 }
 
 /** Whether the database role maps the function's IAM role (its custom resource's PrincipalArns, as deployed). */
-function mapsTo(role: IDsqlDatabaseRole, check: ConnectCheck): boolean {
+function mapsTo(role: IDsqlDatabaseRole, check: IVerdictClient): boolean {
   const resource = role.node.defaultChild?.node.defaultChild as CfnResource | undefined;
   if (!resource || !check.role) return false;
   const stack = Stack.of(resource);

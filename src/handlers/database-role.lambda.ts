@@ -10,8 +10,9 @@
  */
 import { DsqlSigner } from '@aws-sdk/dsql-signer';
 import { Client, ClientConfig } from 'pg';
-import { DSQL_DIALECT, redact } from './database-role/executor';
+import { DSQL_DIALECT, redact, SqlNotice } from './database-role/executor';
 import { ConnectionTarget, onEvent, OnEventRequest, OnEventResponse, Session } from './database-role/handler';
+import { ADMIN_ROLE } from './database-role/properties';
 import { parseTrustedConfig } from './database-role/trust';
 
 export interface ConnectOptions {
@@ -36,7 +37,7 @@ export function clientConfig(target: ConnectionTarget, password: string, options
   return {
     host: target.host,
     port: target.port ?? 5432,
-    user: 'admin',
+    user: ADMIN_ROLE,
     database: 'postgres',
     password,
     ssl: {
@@ -77,8 +78,16 @@ export async function connectAsAdmin(target: ConnectionTarget, options: ConnectO
       redact(`cannot connect to ${target.host}:${target.port ?? 5432} as admin: ${message}`, [token]),
       typeof code === 'string' ? code : undefined);
   }
+  // Notices and warnings (e.g. 01007 "no privileges were granted") arrive before the statement's result: the
+  // ones received while a statement runs are returned with its result. Statements run one at a time.
+  let notices: SqlNotice[] = [];
+  client.on('notice', (n) => notices.push({ code: typeof n.code === 'string' ? n.code : undefined, message: String(n.message) }));
   return {
-    query: (sql, params) => client.query(sql, params),
+    query: async (sql, params) => {
+      notices = [];
+      const result = await client.query(sql, params);
+      return { rows: result.rows, notices };
+    },
     end: () => client.end(),
   };
 }

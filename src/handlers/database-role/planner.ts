@@ -5,7 +5,7 @@
  * Pure and synchronous: no I/O, no clock. Every statement is one DDL statement, to run in its own
  * transaction. Identifiers are validated by parseProperties and quoted again here.
  */
-import { DesiredRole, SCHEMA_PRIVILEGES, SchemaGrant, SchemaPrivilege, TABLE_PRIVILEGES, TablePrivilege } from './properties';
+import { ADMIN_ROLE, DesiredRole, SCHEMA_PRIVILEGES, SchemaGrant, SchemaPrivilege, TABLE_PRIVILEGES, TablePrivilege } from './properties';
 import { quoteIdentifier as ident, quoteLiteral as literal } from '../../private/sql-identifiers';
 
 /** What the handler observed on the cluster before planning. */
@@ -18,6 +18,17 @@ export interface ObservedState {
   readonly mappedArns: readonly string[];
   /** Which of the schemas named in the desired or previous state exist. */
   readonly existingSchemas: readonly string[];
+  /**
+   * Of those, the ones owned (themselves or some of their tables) by roles whose privileges `admin` does not
+   * hold. Absent: none.
+   */
+  readonly foreignOwners?: readonly SchemaOwners[];
+}
+
+/** The roles other than `admin` that own a schema or tables in it, and whose privileges `admin` lacks. */
+export interface SchemaOwners {
+  readonly schema: string;
+  readonly owners: readonly string[];
 }
 
 /** Why a statement is in the plan (used in logs and error messages). */
@@ -26,6 +37,7 @@ export type StatementPurpose =
   | 'map IAM principal' | 'unmap IAM principal'
   | 'grant schema privileges' | 'revoke schema privileges'
   | 'grant table privileges' | 'revoke table privileges'
+  | 'take owner role' | 'give up owner role'
   | 'create ownership schema' | 'create ownership table' | 'record ownership' | 'release ownership';
 
 /** One statement of a plan. */
@@ -36,6 +48,10 @@ export interface PlannedStatement {
   readonly dsqlOnly: boolean;
   /** Bind parameters (`$1`, `$2`, ...) of a DML statement. */
   readonly params?: readonly string[];
+  /** The owner role that a `take owner role` or `give up owner role` statement is about. */
+  readonly owner?: string;
+  /** The schema a GRANT or REVOKE of privileges is on. */
+  readonly schema?: string;
 }
 
 /** A statement of a plan. */
@@ -54,19 +70,38 @@ export function iamRevoke(role: string, arn: string): PlannedStatement {
 }
 
 function grantSchema(role: string, schema: string, privileges: readonly SchemaPrivilege[]): PlannedStatement {
-  return stmt('grant schema privileges', `GRANT ${privileges.join(', ')} ON SCHEMA ${ident(schema)} TO ${ident(role)}`);
+  return { ...stmt('grant schema privileges', `GRANT ${privileges.join(', ')} ON SCHEMA ${ident(schema)} TO ${ident(role)}`), schema };
 }
 
 function revokeSchema(role: string, schema: string, privileges: readonly SchemaPrivilege[]): PlannedStatement {
-  return stmt('revoke schema privileges', `REVOKE ${privileges.join(', ')} ON SCHEMA ${ident(schema)} FROM ${ident(role)}`);
+  return { ...stmt('revoke schema privileges', `REVOKE ${privileges.join(', ')} ON SCHEMA ${ident(schema)} FROM ${ident(role)}`), schema };
 }
 
 function grantTables(role: string, schema: string, privileges: readonly TablePrivilege[]): PlannedStatement {
-  return stmt('grant table privileges', `GRANT ${privileges.join(', ')} ON ALL TABLES IN SCHEMA ${ident(schema)} TO ${ident(role)}`);
+  return { ...stmt('grant table privileges', `GRANT ${privileges.join(', ')} ON ALL TABLES IN SCHEMA ${ident(schema)} TO ${ident(role)}`), schema };
 }
 
 function revokeTables(role: string, schema: string, privileges: readonly TablePrivilege[]): PlannedStatement {
-  return stmt('revoke table privileges', `REVOKE ${privileges.join(', ')} ON ALL TABLES IN SCHEMA ${ident(schema)} FROM ${ident(role)}`);
+  return { ...stmt('revoke table privileges', `REVOKE ${privileges.join(', ')} ON ALL TABLES IN SCHEMA ${ident(schema)} FROM ${ident(role)}`), schema };
+}
+
+/**
+ * Wrap the statements that grant or revoke on schemas owned by other roles (or holding their tables):
+ * `admin` grants itself each owner role first, before anything else changes (so a refusal leaves everything
+ * as it was), and gives each up at the end. This is the way the Aurora DSQL user guide documents: `admin`
+ * cannot grant or revoke on objects other roles created, and can grant itself any other role
+ * ("Considerations for working with Amazon Aurora DSQL"). The executor gives the roles up even when a statement
+ * in between fails.
+ */
+function withOwnerRoles(plan: PlannedStatement[], observed: ObservedState): PlannedStatement[] {
+  const schemasTouched = new Set(plan.map((p) => p.schema).filter((x) => x !== undefined));
+  const owners = [...new Set((observed.foreignOwners ?? []).filter((o) => schemasTouched.has(o.schema)).flatMap((o) => o.owners))].sort();
+  if (owners.length === 0) return plan;
+  return [
+    ...owners.map((o) => ({ ...stmt('take owner role', `GRANT ${ident(o)} TO ${ident(ADMIN_ROLE)}`), owner: o })),
+    ...plan,
+    ...owners.map((o) => ({ ...stmt('give up owner role', `REVOKE ${ident(o)} FROM ${ident(ADMIN_ROLE)}`), owner: o })),
+  ];
 }
 
 function grantOf(grants: readonly SchemaGrant[], schema: string): SchemaGrant | undefined {
@@ -131,7 +166,7 @@ export function planApply(desired: DesiredRole, observed: ObservedState, previou
   for (const arn of desired.principalArns) {
     if (!mapped.includes(arn)) plan.push(iamGrant(role, arn));
   }
-  return plan;
+  return withOwnerRoles(plan, observed);
 }
 
 /**
@@ -145,5 +180,5 @@ export function planDelete(desired: Pick<DesiredRole, 'roleName' | 'grants' | 'r
   const plan: PlannedStatement[] = observed.mappedArns.map((arn) => iamRevoke(role, arn));
   plan.push(...revokeRemoved(role, desired.grants, [], observed.existingSchemas));
   plan.push(stmt('drop role', `DROP ROLE ${ident(role)}`));
-  return plan;
+  return withOwnerRoles(plan, observed);
 }

@@ -15,6 +15,9 @@ export type TablePrivilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
 export const SCHEMA_PRIVILEGES: readonly SchemaPrivilege[] = ['USAGE', 'CREATE'];
 export const TABLE_PRIVILEGES: readonly TablePrivilege[] = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
 
+/** The role the handler connects as (Aurora DSQL's predefined administrator, not a superuser). */
+export const ADMIN_ROLE = 'admin';
+
 /** The custom resource type, shown in CloudFormation. */
 export const RESOURCE_TYPE = 'Custom::DsqlDatabaseRole';
 

@@ -130,6 +130,29 @@ export interface ReportVerdictsProps {
 }
 
 /** The rows the report leaves unknown, by IntegTest (they get no assertion). */
+/**
+ * Constructs a test harness adds beside an integ app (the compliance suite's insecure canary, whose admin policy
+ * makes it a DSQL client) are not part of the integration test: mark their scope with `markOutsideTest` before
+ * creating them, and their rows get no assertion (they are never deployed with the test).
+ */
+const OUTSIDE_TEST = Symbol.for('secure-dsql-integ.outside-test');
+
+/** Mark `scope` (and everything under it) as added by a test harness, not part of the integration test. */
+export function markOutsideTest(scope: IConstruct): void {
+  (scope as unknown as Record<symbol, boolean>)[OUTSIDE_TEST] = true;
+}
+
+function outsideTest(stage: Stage, path: string): boolean {
+  const parts = path.split('/');
+  let node: IConstruct | undefined = stage;
+  for (const part of parts.slice(stage.node.path === '' ? 0 : stage.node.path.split('/').length)) {
+    node = node?.node.tryFindChild(part);
+    if (!node) return false;
+    if ((node as unknown as Record<symbol, boolean>)[OUTSIDE_TEST]) return true;
+  }
+  return false;
+}
+
 const UNKNOWN = new WeakMap<IntegTest, string[]>();
 /** The rows proven by the deployment, by IntegTest (they get no assertion). */
 const PROVEN_BY_DEPLOYMENT = new WeakMap<IntegTest, string[]>();
@@ -208,6 +231,7 @@ function plan(stage: Stage, props: ReportVerdictsProps): Row[] {
   const byDeployment = provenByDeploymentOf(stage, props, cluster.clients);
   const rows: Row[] = [];
   for (const client of cluster.clients) {
+    if (outsideTest(stage, client.path)) continue;
     for (const route of client.routes) {
       const key = `${client.path} via ${route.via}`;
       const base = expectationOf(route);

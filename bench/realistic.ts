@@ -52,6 +52,7 @@ function ordinaryService(shared: Shared, i: number): void {
 /** Build and synthesize one app of the variant; returns the number of resources. */
 export function synthRealistic(variant: Variant, services: number, workdir: string): number {
   const outdir = fs.mkdtempSync(path.join(workdir, 'realistic-'));
+  collectGarbage(); // the previous app's garbage is not counted in this one (as in bench/synth.ts)
   const app = new App({ outdir, context: CLI_CONTEXT });
   if (variant === 'library+checks') Aspects.of(app).add(new DsqlSecurityChecks());
   if (variant === 'hand+nag') Aspects.of(app).add(new AwsSolutionsChecks());

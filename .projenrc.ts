@@ -237,12 +237,20 @@ project.addTask('bench:instructions', {
   steps: [{ exec: 'node -r ts-node/register bench/instructions.ts' }],
 });
 
+// The realistic row: one secure unit among 110 ordinary services, hand-written, library, library + DsqlSecurityChecks,
+// hand-written + cdk-nag AwsSolutionsChecks, in CPU instructions per synth (bench/realistic.ts). Needs valgrind.
+project.addTask('bench:realistic', {
+  description: 'Count the CPU instructions of one synth of a realistic app (one secure unit among 110 ordinary services) in four variants (needs valgrind; many minutes)',
+  env: { TS_NODE_PROJECT: 'test/tsconfig.json', TS_NODE_TRANSPILE_ONLY: 'true' },
+  steps: [{ exec: 'node -r ts-node/register bench/realistic.ts' }],
+});
+
 // Every task that synthesizes the library bundles the Lambda handlers first (assets/ is not committed), so
 // that each works on a fresh clone: the test command (unit tests, lint, integ snapshots), the example, the
 // integ tasks and the benchmarks.
 const bundle = project.tasks.tryFind('bundle');
 if (bundle) {
-  for (const name of ['example', 'integ:verify', 'integ:update', 'integ:deploy', 'bench', 'bench:instructions']) {
+  for (const name of ['example', 'integ:verify', 'integ:update', 'integ:deploy', 'bench', 'bench:instructions', 'bench:realistic']) {
     project.tasks.tryFind(name)?.prependSpawn(bundle);
   }
   project.testTask.prependSpawn(bundle);

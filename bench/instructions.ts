@@ -36,10 +36,14 @@ function child(variant: Variant, units: number, stacks: number, n: number): void
 }
 
 /** The instructions of one measured process. */
-async function instructions(variant: Variant, units: number, stacks: number, n: number): Promise<number> {
+function instructions(variant: Variant, units: number, stacks: number, n: number): Promise<number> {
+  return countInstructions(__filename, ['child', variant, String(units), String(stacks), String(n)]);
+}
+
+/** The instructions of one process running `script` with `args` under valgrind, node in its deterministic mode. */
+export async function countInstructions(script: string, scriptArgs: string[]): Promise<number> {
   const args = ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', '--smc-check=all-non-file',
-    process.execPath, '--predictable', '--single-threaded', '--expose-gc', '-r', 'ts-node/register', __filename,
-    'child', variant, String(units), String(stacks), String(n)];
+    process.execPath, '--predictable', '--single-threaded', '--expose-gc', '-r', 'ts-node/register', script, ...scriptArgs];
   const { stderr } = await run('valgrind', args, { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TS_NODE_PROJECT: 'test/tsconfig.json', TS_NODE_TRANSPILE_ONLY: 'true' } });
   const m = /I\s+refs:\s+([\d,]+)/.exec(stderr);
   if (!m) throw new Error(`no instruction count in valgrind's output:\n${stderr.slice(-2000)}`);
@@ -68,7 +72,9 @@ async function main(): Promise<void> {
     + `${path.basename(process.execPath)} ${process.version}):\n\n${lines.join('\n')}\n`);
 }
 
-if (process.argv[2] === 'child') {
+if (require.main !== module) {
+  // Imported (bench/realistic.ts): nothing to run.
+} else if (process.argv[2] === 'child') {
   child(process.argv[3] as Variant, Number(process.argv[4]), Number(process.argv[5]), Number(process.argv[6]));
 } else {
   main().catch((e) => {

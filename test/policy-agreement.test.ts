@@ -4,7 +4,8 @@
  * on which ones Aurora DSQL block public access rejects. Both read the policy with their own reader and decide with
  * the one predicate (`bpaRejects`, src/private/policy/predicates.ts).
  */
-import { App, Aspects, IConstruct, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import * as fc from 'fast-check';
 import { DsqlSecurityChecks, SecureDsqlCluster } from '../src';
 import { ACCOUNT, ENV } from './support/iam-eval';

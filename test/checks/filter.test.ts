@@ -2,11 +2,12 @@
  * The rule pack's cost (docs/ARCHITECTURE.md, "Facts and policy semantics"): ordinary resources are not resolved,
  * and the cheap filter never hides what a rule must see (escape hatches, tokens where actions should be).
  */
-import { Aspects, CfnResource, IConstruct, Lazy, Stack } from 'aws-cdk-lib';
+import { Aspects, CfnResource, Lazy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { IConstruct } from 'constructs';
 import { ENV, checkedStack, findingsOf, vpc } from './support';
 import { DsqlSecurityChecks } from '../../src';
 

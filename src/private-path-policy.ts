@@ -32,8 +32,8 @@ const MULTI_REGION_WRITE = ['dsql:UpdateCluster', ...PEERING_WRITE_ACTIONS];
 /**
  * Change data capture: a stream sends every committed change of the cluster to a Kinesis data stream, a copy
  * of the data outside the cluster's resource policy and private path. The stream writes are the fact base's
- * one list (`STREAM_WRITE_ACTIONS`: `dsql:CreateStream` and `dsql:DeleteStream` in the Service Authorization
- * Reference's operation table, and `dsql:UpdateStream`). A stream's ARN is the cluster's ARN with
+ * one list (`STREAM_WRITE_ACTIONS`: `dsql:CreateStream` and `dsql:DeleteStream`, the Service Authorization
+ * Reference's stream writes). A stream's ARN is the cluster's ARN with
  * `/stream/<id>` (Aurora DSQL API Reference, GetStream), so the Deny names both the clusters and their streams.
  */
 const STREAM_WRITE = [...STREAM_WRITE_ACTIONS];

@@ -40,8 +40,12 @@ export const PEERING_WRITE_ACTIONS: readonly string[] = [
   'PutMultiRegionProperties', 'AddPeerCluster', 'PutWitnessRegion', 'RemovePeerCluster',
 ].map((a) => `dsql:${a}`);
 
-/** Writes to change data capture streams. `GetStream` and `ListStreams` are reads. */
-export const STREAM_WRITE_ACTIONS: readonly string[] = ['CreateStream', 'UpdateStream', 'DeleteStream'].map((a) => `dsql:${a}`);
+/**
+ * Writes to change data capture streams. `GetStream` and `ListStreams` are reads. There is no `UpdateStream`:
+ * the Service Authorization Reference for Aurora DSQL (checked December 2026) lists `CreateStream` and
+ * `DeleteStream` as the stream writes, and the API has no operation that changes a stream.
+ */
+export const STREAM_WRITE_ACTIONS: readonly string[] = ['CreateStream', 'DeleteStream'].map((a) => `dsql:${a}`);
 
 /** Backup and restore jobs started or stopped through DSQL. `GetBackupJob` and `GetRestoreJob` are reads. */
 export const BACKUP_WRITE_ACTIONS: readonly string[] = [

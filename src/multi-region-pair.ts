@@ -236,7 +236,9 @@ export class DsqlMultiRegionPair extends Construct {
       }
     }
     throwProblems(this, problems);
-    return { ...shared, ...own };
+    // Only the keys the member gives: a key present but undefined must not erase the pair's value for it.
+    const given = Object.fromEntries(Object.entries(own ?? {}).filter(([, v]) => v !== undefined)) as DsqlConnectConditions;
+    return { ...shared, ...given };
   }
 
   private member(prop: 'first' | 'second', member: DsqlMultiRegionPairMember): { region: string; account: string } {

@@ -311,6 +311,27 @@ describe('network conditions per cluster (VPCs and endpoints belong to one Regio
     expect(await on(rb, idb, { sourceIp: '198.51.100.7' })).toBe('ExplicitlyDenied');
   });
 
+  test('a member key given as undefined keeps the pair\'s value (a JavaScript caller\'s optional value)', async () => {
+    const maybeArns: string[] | undefined = undefined;
+    const { a, b, pair } = build({
+      connectConditions: { principalArns: [APP_ROLE] },
+      first: { stack: undefined as any, connectConditions: { sourceVpcIds: [VPC_A], principalArns: maybeArns } },
+      second: { stack: undefined as any, connectConditions: { sourceVpcIds: [VPC_B] } },
+    }, undefined, { members: true });
+    const ra = new ResolvedTemplate(a, 'us-east-1');
+    const rb = new ResolvedTemplate(b, 'us-east-2');
+    const ida = a.getLogicalId(pair.firstCluster.cfnCluster);
+    const idb = b.getLogicalId(pair.secondCluster.cfnCluster);
+    const via = (vpc: string) => ({ sourceVpc: vpc, sourceVpce: VPCE });
+    const as = (principal: string, r: ResolvedTemplate, id: string, vpc: string) => decide({ identityPolicies: identity, resourcePolicy: r.clusterPolicy(id) },
+      { principal, action: 'dsql:DbConnect', resource: r.clusterArn(id), ...via(vpc) });
+    // both clusters keep the pair's principal list: a stranger is denied on each, the listed role allowed
+    expect(await as(STRANGER, ra, ida, VPC_A)).toBe('ExplicitlyDenied');
+    expect(await as(STRANGER, rb, idb, VPC_B)).toBe('ExplicitlyDenied');
+    expect(await as(APP_ROLE, ra, ida, VPC_A)).toBe('Allowed');
+    expect(await as(APP_ROLE, rb, idb, VPC_B)).toBe('Allowed');
+  });
+
   test('refuses sourceVpcIds or sourceVpcEndpointIds for both clusters, and a key given twice', () => {
     expect(() => build({ connectConditions: { sourceVpcIds: [VPC_A], sourceVpcEndpointIds: [VPCE] } }))
       .toThrow(/First\/Orders: 2 problems:[\s\S]*connectConditions\.sourceVpcIds names VPCs or endpoints, which belong to one Region[\s\S]*Give sourceVpcIds per cluster: first\.connectConditions\.sourceVpcIds/);

@@ -6,14 +6,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { DsqlConnectionAudit, DsqlConnectionAuditStore, DsqlErrors, SecureDsqlCluster } from '../src';
+import { DsqlConnectionAudit, DsqlConnectionAuditStore, DsqlErrors, DsqlSecurityChecks, SecureDsqlCluster } from '../src';
 import { matchesPattern } from './support/event-pattern';
 import { ACCOUNT, ENV, REGION } from './support/iam-eval';
 
@@ -429,5 +429,25 @@ describe('the access report says which clusters are audited', () => {
     });
     expect(r['Stack/A']).toEqual(['Stack/AllClusters', 'Stack/OnlyA']);
     expect(r['Stack/B']).toEqual(['Stack/AllClusters', 'Stack/NotA']);
+  });
+
+  test('a store that records nothing does not count, in the report and in DSQL-C5 alike: a trail stopped by an '
+    + 'override ("false"), an event data store with ingestion off; control: the same ones recording', () => {
+    const selector = [{ fieldSelectors: [{ field: 'eventCategory', equalTo: ['Data'] }, { field: 'resources.type', equalTo: ['AWS::DSQL::Cluster'] }] }];
+    const build = (recording: boolean) => (s: Stack) => {
+      new SecureDsqlCluster(s, 'Db', { encryptionKey: new kms.Key(s, 'Key', { enableKeyRotation: true }), connectConditions: { blockPublicAccess: true } });
+      const trail = new cloudtrail.CfnTrail(s, 'Trail', { isLogging: true, s3BucketName: 'logs', advancedEventSelectors: selector });
+      if (!recording) trail.addPropertyOverride('IsLogging', 'false');
+      new cloudtrail.CfnEventDataStore(s, 'Store', { ingestionEnabled: recording, advancedEventSelectors: selector });
+    };
+    for (const recording of [false, true]) {
+      expect(report(build(recording))['Stack/Db']).toEqual(recording ? ['Stack/Trail', 'Stack/Store'] : []);
+      const app = new App();
+      Aspects.of(app).add(new DsqlSecurityChecks({ strict: true }));
+      const s = new Stack(app, 'Stack', { env: ENV });
+      build(recording)(s);
+      const c5 = Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('DSQL-C5'));
+      expect(c5.length).toBe(recording ? 0 : 1);
+    }
   });
 });

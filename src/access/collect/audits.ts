@@ -5,14 +5,14 @@
  */
 import type { Base } from './scope';
 import type { CollectedCluster } from './types';
-import { fieldSelectorsOf, selectsConnections } from '../../private/facts/cloudtrail';
+import { fieldSelectorsOf, recordsEvents, selectsConnections } from '../../private/facts/cloudtrail';
 import { concat, globMatch, lit, strEquals } from '../../private/policy/values';
 
 export function readAudits(input: Base, clusters: readonly CollectedCluster[]): void {
   const { r, parentPath } = input;
   for (const type of ['AWS::CloudTrail::Trail', 'AWS::CloudTrail::EventDataStore']) {
     for (const cfn of r.of(type)) {
-      if (r.prop(cfn, 'isLogging') === false) continue;
+      if (!recordsEvents(type, { IsLogging: r.prop(cfn, 'isLogging'), IngestionEnabled: r.prop(cfn, 'ingestionEnabled') })) continue;
       const ctx = r.ctx(cfn);
       const selectors = r.prop(cfn, 'advancedEventSelectors');
       if (!Array.isArray(selectors)) continue;

@@ -1,4 +1,4 @@
-import { fieldSelectorsOf, selectsConnections } from '../../private/facts/cloudtrail';
+import { fieldSelectorsOf, recordsEvents, selectsConnections } from '../../private/facts/cloudtrail';
 import { COMPLIANT, DsqlRule, NOT_APPLICABLE, ResourceView, findings } from '../rule';
 
 const AUDIT_TYPES = ['AWS::CloudTrail::Trail', 'AWS::CloudTrail::EventDataStore'];
@@ -29,7 +29,7 @@ export const clusterConnectionAudit: DsqlRule = {
       template.ofType ? template.ofType(type) : [...template.resources.values()].filter((r) => r.type === type));
     let unknown = false;
     for (const audit of audits) {
-      if (audit.properties.IsLogging === false || audit.properties.IsLogging === 'false') continue;
+      if (!recordsEvents(audit.type, audit.properties)) continue;
       const selectors = audit.properties.AdvancedEventSelectors;
       if (!Array.isArray(selectors)) continue;
       for (const selector of selectors) {

@@ -122,3 +122,16 @@ export function selectsConnections(selector: readonly FieldSelector[], arn: Clus
   }
   return result;
 }
+
+/**
+ * Whether a trail or an event data store records anything, from its CloudFormation properties (template
+ * spelling): a trail with `IsLogging` false, or an event data store with `IngestionEnabled` false, records
+ * nothing. Booleans may be written as strings in a template (`"false"`); a value that is neither (a token, a
+ * parameter) is taken as recording, so an audit the app cannot judge is not reported as missing.
+ */
+export function recordsEvents(type: string, properties: { readonly IsLogging?: unknown; readonly IngestionEnabled?: unknown }): boolean {
+  const off = (v: unknown) => v === false || v === 'false';
+  if (type === 'AWS::CloudTrail::Trail') return !off(properties.IsLogging);
+  if (type === 'AWS::CloudTrail::EventDataStore') return !off(properties.IngestionEnabled);
+  return false;
+}

@@ -73,8 +73,8 @@ export interface DsqlRule {
   readonly resourceTypes: readonly string[];
   /**
    * The rule belongs to the strict level (`DsqlSecurityChecks({ strict: true })`): it reports a library default
-   * some teams do not accept (the AWS-owned key), so the default pack, quiet on the library's defaults, leaves it
-   * out. @default false
+   * or a choice some teams do not accept (the AWS-owned key, no connection audit), so the default pack, quiet on
+   * the library's defaults, leaves it out. @default false
    */
   readonly strict?: boolean;
   evaluate(resource: ResourceView, template: TemplateView): RuleResult;

@@ -35,9 +35,9 @@ export interface DsqlSecurityChecksProps {
   readonly ruleLevels?: { [ruleId: string]: DsqlCheckLevel };
 
   /**
-   * Also run the rules of the strict level, which report library defaults that some teams do not accept:
-   * `DSQL-C4` (a cluster encrypted with the AWS-owned key). The default pack is quiet on the library's secure
-   * defaults. A strict rule named in `ruleLevels` with `WARNING` or `ERROR` runs without `strict` too.
+   * Also run the rules of the strict level, which report library defaults or choices that some teams do not
+   * accept: `DSQL-C4` (a cluster encrypted with the AWS-owned key) and `DSQL-C5` (a cluster whose connection
+   * attempts no trail of its stack records). The default pack is quiet on the library's secure defaults. A strict rule named in `ruleLevels` with `WARNING` or `ERROR` runs without `strict` too.
    *
    * @default false - the default level (README "DsqlSecurityChecks" lists the rules of each level)
    */

@@ -4,7 +4,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { checkedStack, compliantCluster, findingsOf } from './support';
 import { DsqlCheckLevel, DsqlSecurityChecks, SecureDsqlCluster } from '../../src';
 
-/** A cluster with only one finding: DSQL-C4 (AWS-owned key; strict level, so the stacks here are strict). */
+/** A cluster whose DSQL-C4 finding (AWS-owned key; strict level, so the stacks here are strict) the tests suppress; they read DSQL-C4 only (C5 reports its missing audit too). */
 function clusterWithAwsOwnedKey(s: Stack): dsql.CfnCluster {
   const c = compliantCluster(s);
   c.kmsEncryptionKey = undefined;

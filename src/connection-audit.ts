@@ -17,6 +17,7 @@ import { failureMessage, throwProblems } from './private/errors';
 import { DB_CONNECT_ADMIN, isConnectAction } from './private/facts/actions';
 import { CONNECT_EVENT_NAMES, DSQL_CLOUDTRAIL_RESOURCE_TYPE, DSQL_EVENTBRIDGE_SOURCE, DSQL_EVENT_SOURCE, eventNameOf } from './private/facts/cloudtrail';
 import { acknowledgeGuardRules, acknowledgeNagRules } from './private/nag';
+import { checkPropShape, listRule, PropRule } from './private/prop-shape';
 import { QUOTAS, resolvedLength } from './private/quota';
 import { IAM_PRINCIPAL_ARN } from './private/validation';
 import { WARNING_IDS } from './private/warnings';
@@ -33,6 +34,24 @@ export interface DsqlConnectionAuditProps extends DsqlConnectionAuditOptions {
 
 /** Values the selector spends besides the cluster ARNs: eventCategory, resources.type, and the event names. */
 const FIXED_SELECTOR_VALUES = 2 + CONNECT_EVENT_NAMES.length;
+
+/** The shape of the props, for JavaScript and jsii callers (src/private/prop-shape.ts). */
+const AUDIT_SHAPE: PropRule[] = [
+  listRule('clusters', 'Give the clusters to audit as a list, e.g. clusters: [cluster].', true, 'object'),
+  { path: 'store', kind: 'string', fix: 'Give a DsqlConnectionAuditStore value, or leave it out for a trail.' },
+  { path: 'encryptionKey', kind: 'object', fix: 'Give a kms.IKey, or leave it out.' },
+  { path: 'retention', kind: 'object', fix: 'Give a Duration, e.g. Duration.days(365).' },
+  { path: 'cloudWatchLogs', kind: 'boolean', fix: 'Give true or false, or leave it out.' },
+  { path: 'serverAccessLogsBucket', kind: 'object', fix: 'Give an s3.IBucket, or leave it out.' },
+  { path: 'alarmTopic', kind: 'object', fix: 'Give an sns.ITopic, or leave it out.' },
+  { path: 'adminConnectionRule', kind: 'boolean', fix: 'Give true or false, or leave it out.' },
+  { path: 'refusedConnectionsAlarm', kind: 'boolean', fix: 'Give true or false, or leave it out.' },
+  { path: 'refusedConnectionsThreshold', kind: 'number', fix: 'Give a positive integer, e.g. 10.' },
+  { path: 'refusedConnectionsPeriod', kind: 'object', fix: 'Give a Duration, e.g. Duration.minutes(5).' },
+  { path: 'unlistedPrincipalRules', kind: 'boolean', fix: 'Give true or false, or leave it out.' },
+  listRule('allowedPrincipalArns', 'Give the ARNs as a list of strings.', false, 'string'),
+  { path: 'eventPatternSizeQuota', kind: 'number', fix: 'Give the quota as a number, e.g. 4096.' },
+];
 
 /** The warning that a cluster's allowed principals cannot be matched exactly by an EventBridge rule. */
 export const UNLISTED_RULE_SKIPPED_WARNING = WARNING_IDS.auditUnlistedRuleSkipped;
@@ -62,6 +81,7 @@ export class DsqlConnectionAudit extends Resource implements IDsqlConnectionAudi
 
   constructor(scope: Construct, id: string, props: DsqlConnectionAuditProps) {
     super(scope, id);
+    checkPropShape(this, props, AUDIT_SHAPE);
     const stack = Stack.of(this);
     const store = props.store ?? DsqlConnectionAuditStore.TRAIL;
     const isTrail = store === DsqlConnectionAuditStore.TRAIL;

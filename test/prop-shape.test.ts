@@ -8,7 +8,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
-  DsqlBackupPlan, DsqlConnectPolicy, DsqlDatabaseRole, DsqlErrors, DsqlMultiRegionPair, DsqlPrivateLinkEndpoint,
+  DsqlConnectionAudit, DsqlBackupPlan, DsqlConnectPolicy, DsqlDatabaseRole, DsqlErrors, DsqlMultiRegionPair, DsqlPrivateLinkEndpoint,
   DsqlPrivatePathAdminPolicy, DsqlPrivatePathGuardrail, DsqlRecommendedAlarms, SecureDsqlCluster,
 } from '../src';
 import { ENV } from './support/iam-eval';
@@ -84,6 +84,11 @@ describe('a JavaScript caller gets a validation error, not a TypeError', () => {
       new DsqlBackupPlan(s.stack, 'B', js({})), /cluster is required but missing/],
     ['alarms without props', (s: ReturnType<typeof setup>) =>
       new DsqlRecommendedAlarms(s.stack, 'Al', js(undefined)), /props must be an object with cluster/],
+    ['connection audit with one cluster instead of a list', (s: ReturnType<typeof setup>) =>
+      new DsqlConnectionAudit(s.stack, 'Audit', js({ clusters: s.cluster })), /clusters must be a list, not an object/],
+    ['connection audit alarm topic as a string', (s: ReturnType<typeof setup>) =>
+      new DsqlConnectionAudit(s.stack, 'Audit', js({ clusters: [s.cluster], alarmTopic: 'arn:aws:sns:us-east-1:123456789012:ops' })),
+    /alarmTopic must be an object, not a string/],
     ['pair without second', (s: ReturnType<typeof setup>) =>
       new DsqlMultiRegionPair(s.stack, 'Pair', js({ first: { stack: s.stack }, witnessRegion: 'us-west-2' })), /second is required but missing/],
   ])('%s', (_name, create, expected) => {

@@ -168,6 +168,9 @@ export class DsqlConnectPolicy extends Construct {
    */
   public readonly managedPolicies: iam.ManagedPolicy[];
 
+  /** The roles and users attached through `attachToRole`/`attachToUser` (or the props), for the connection audit. */
+  private readonly attachedIdentities: iam.IGrantable[] = [];
+
   /**
    * The actions the policy allows.
    */
@@ -226,7 +229,7 @@ export class DsqlConnectPolicy extends Construct {
     for (const group of props.groups ?? []) this.attachToGroup(group);
 
     this.node.addValidation({ validate: () => this.validateQuota() });
-    registerConnectPolicy(this, props.clusters, this.grantedActions, this.managedPolicies);
+    registerConnectPolicy(this, props.clusters, this.grantedActions, this.managedPolicies, this.attachedIdentities);
   }
 
   /**
@@ -247,11 +250,13 @@ export class DsqlConnectPolicy extends Construct {
   /** Attach every managed policy of this DsqlConnectPolicy to a role. */
   public attachToRole(role: iam.IRole): void {
     for (const p of this.managedPolicies) p.attachToRole(role);
+    this.attachedIdentities.push(role);
   }
 
   /** Attach every managed policy of this DsqlConnectPolicy to a user. */
   public attachToUser(user: iam.IUser): void {
     for (const p of this.managedPolicies) p.attachToUser(user);
+    this.attachedIdentities.push(user);
   }
 
   /** Attach every managed policy of this DsqlConnectPolicy to a group. */

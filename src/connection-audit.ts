@@ -339,6 +339,7 @@ export class DsqlConnectionAudit extends Resource implements IDsqlConnectionAudi
       ...registry.grants.filter(g => g.cluster === cluster && g.actions.some(isConnectAction)).map(g => g.grantee),
       ...registry.databaseRoles.filter(r => r.cluster === cluster).flatMap(r => r.principals),
       ...registry.handlers.filter(h => h.cluster === cluster).map(h => h.handler),
+      ...registry.connectPolicies.filter(p => p.clusters.includes(cluster)).flatMap(p => p.attachedIdentities),
     ];
     for (const grantee of grantees) {
       const p = principalArnOf(grantee);

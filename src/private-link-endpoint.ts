@@ -226,8 +226,10 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
         : `(the service name of ${cluster.node.path}) cannot be shown to equal the endpoint's service name ${show(this.serviceName)} at synth time`,
       provablyDifferent
         ? 'An endpoint serves clusters of one service name only: create another endpoint for this cluster (cluster.addPrivateLinkEndpoint).'
-        : 'Give each cluster its own endpoint (cluster.addPrivateLinkEndpoint), or import the clusters with their concrete '
-          + 'vpcEndpointServiceName (`aws dsql get-vpc-endpoint-service-name`) so that they can be compared.');
+        : 'Give each cluster its own endpoint (cluster.addPrivateLinkEndpoint; in one VPC, with privateDnsEnabled: false on all '
+          + 'but one, since clusters of a Region may share a service name and EC2 refuses a second private-DNS endpoint for it), '
+          + 'or import the clusters with their concrete vpcEndpointServiceName (`aws dsql get-vpc-endpoint-service-name`) so '
+          + 'that they can be compared.');
     }
     this.clusters.push(cluster);
     this.allowConnect.addResources(cluster.clusterArn);

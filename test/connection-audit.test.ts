@@ -13,7 +13,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { DsqlConnectionAudit, DsqlConnectionAuditStore, DsqlErrors, DsqlSecurityChecks, SecureDsqlCluster } from '../src';
+import { DsqlConnectPolicy, DsqlConnectionAudit, DsqlConnectionAuditStore, DsqlErrors, DsqlSecurityChecks, SecureDsqlCluster } from '../src';
 import { matchesPattern } from './support/event-pattern';
 import { ACCOUNT, ENV, REGION } from './support/iam-eval';
 
@@ -277,6 +277,22 @@ describe('signals', () => {
     // sessions' issuer, each against its own list.
     expect(matchesPattern(pattern, at(connectEvent({ user: `arn:aws:iam::${ACCOUNT}:user/break-glass` })))).toBe(true);
     expect(matchesPattern(pattern, at(connectEvent({ user: policyRole })))).toBe(true);
+  });
+
+  test('a role a DsqlConnectPolicy on the cluster is attached to is declared; one on another cluster\'s policy is not', () => {
+    const s = stack();
+    const cluster = new SecureDsqlCluster(s, 'Db');
+    const other = new SecureDsqlCluster(s, 'Other');
+    const reader = new iam.Role(s, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    const elsewhere = new iam.Role(s, 'Elsewhere', { assumedBy: new iam.AccountRootPrincipal() });
+    cluster.addConnectionAudit('Audit');
+    new DsqlConnectPolicy(s, 'ReaderPolicy', { clusters: [cluster], roles: [reader] });
+    new DsqlConnectPolicy(s, 'OtherPolicy', { clusters: [other] }).attachToRole(elsewhere);
+    const [pattern] = patterns(Template.fromStack(s), 'Connections to an audited');
+    const at = (event: Record<string, any>) => ({ ...event, detail: { ...event.detail, resources: [{ ARN: s.resolve(cluster.clusterArn) }] } });
+    const roleArnOf = (r: iam.Role) => ({ 'Fn::GetAtt': [s.getLogicalId(r.node.defaultChild as iam.CfnRole), 'Arn'] });
+    expect(matchesPattern(pattern, at(connectEvent({ role: roleArnOf(reader) as any })))).toBe(false);
+    expect(matchesPattern(pattern, at(connectEvent({ role: roleArnOf(elsewhere) as any })))).toBe(true);
   });
 
   test('the pattern lists the allowed principals: over the EventBridge pattern quota it is refused at synth, unless the quota is raised', () => {

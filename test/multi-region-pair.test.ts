@@ -323,8 +323,8 @@ describe('network conditions per cluster (VPCs and endpoints belong to one Regio
     const ida = a.getLogicalId(pair.firstCluster.cfnCluster);
     const idb = b.getLogicalId(pair.secondCluster.cfnCluster);
     const via = (vpc: string) => ({ sourceVpc: vpc, sourceVpce: VPCE });
-    const as = (principal: string, r: ResolvedTemplate, id: string, vpc: string) => decide({ identityPolicies: identity, resourcePolicy: r.clusterPolicy(id) },
-      { principal, action: 'dsql:DbConnect', resource: r.clusterArn(id), ...via(vpc) });
+    const as = (principal: string, r: ResolvedTemplate, id: string, vpc: string) => decide(
+      { identityPolicies: identity, resourcePolicy: r.clusterPolicy(id) }, { principal, action: 'dsql:DbConnect', resource: r.clusterArn(id), ...via(vpc) });
     // both clusters keep the pair's principal list: a stranger is denied on each, the listed role allowed
     expect(await as(STRANGER, ra, ida, VPC_A)).toBe('ExplicitlyDenied');
     expect(await as(STRANGER, rb, idb, VPC_B)).toBe('ExplicitlyDenied');

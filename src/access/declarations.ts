@@ -14,6 +14,12 @@ export interface AccessRegistry {
     readonly clusters: IDsqlCluster[];
     readonly actions: string[];
     readonly managedPolicies: readonly iam.ManagedPolicy[];
+    /**
+     * The roles and users the DsqlConnectPolicy was attached to through its own `attachTo…` methods or props
+     * (a live list: attachments made later count). Attachments made from the identity's side
+     * (`role.addManagedPolicy`) are not in it.
+     */
+    readonly attachedIdentities: readonly iam.IGrantable[];
   }>;
   readonly databaseRoles: Array<{
     readonly role: IConstruct;

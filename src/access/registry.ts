@@ -65,8 +65,8 @@ export function registerGrant(cluster: IDsqlCluster, grantee: iam.IGrantable, ac
 
 /** A DsqlConnectPolicy: the roles, users and groups its managed policies are attached to are clients. */
 export function registerConnectPolicy(policy: IConstruct, clusters: readonly IDsqlCluster[], actions: readonly string[],
-  managedPolicies: readonly iam.ManagedPolicy[]): void {
-  registryOf(policy).connectPolicies.push({ policy, clusters: [...clusters], actions: [...actions], managedPolicies });
+  managedPolicies: readonly iam.ManagedPolicy[], attachedIdentities: readonly iam.IGrantable[] = []): void {
+  registryOf(policy).connectPolicies.push({ policy, clusters: [...clusters], actions: [...actions], managedPolicies, attachedIdentities });
 }
 
 /**

@@ -30,8 +30,8 @@ jest.mock('aws-cdk-lib', () => {
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { InsecureCanary } from './fixtures';
-import { markOutsideTest } from '../../integ/clients/verdicts';
 import { complianceSuite, libraryRoots } from './suite';
+import { markOutsideTest } from '../../integ/clients/verdicts';
 
 const INTEG_DIR = path.join(__dirname, '..', '..', 'integ');
 const integFiles = fs.readdirSync(INTEG_DIR).filter(f => /^integ\..*\.ts$/.test(f)).sort();

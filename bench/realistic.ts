@@ -33,6 +33,9 @@ const VARIANTS: Variant[] = ['hand', 'library', 'library+checks', 'hand+nag'];
 /** What `cdk synth` sets for an app (bench/synth.ts): path metadata and version reporting. */
 const CLI_CONTEXT = { 'aws:cdk:enable-path-metadata': true, 'aws:cdk:version-reporting': true };
 
+/** With --expose-gc (the measured processes run with it). */
+const collectGarbage: () => void = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
 /**
  * One ordinary service: a queue and a function in the VPC's isolated subnets that knows its URL (four resources: the
  * queue, the function, its role and its security group; a grant would add a policy per service and take the stack

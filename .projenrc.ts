@@ -122,6 +122,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // Every run writes its temporary files under one directory and removes it at the end.
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      // jest's transform cache lives with the installed packages, not in the temporary directory.
+      cacheDirectory: '<rootDir>/node_modules/.cache/jest',
       coverageReporters: ['text-summary', 'lcov'],
     },
   },

@@ -48,7 +48,13 @@ export function sharedInfrastructure(app: App, stackId = 'Bench'): Shared {
  * which the library checks across the app), the same in both variants.
  */
 function unitRole(shared: Shared, i: number): iam.Role {
-  return new iam.Role(shared.stack, `AppRole${i}`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  // Named `app-<i>`, so that the endpoint policy's `role/app-*` admits it: with a name CloudFormation generates
+  // (`<stack>-AppRole<i>…`) the unit's own client could never connect, and the access model says so (a warning
+  // per unit, which the benchmark would then measure).
+  return new iam.Role(shared.stack, `AppRole${i}`, {
+    roleName: `app-${shared.stack.stackName.toLowerCase()}-${i}`,
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+  });
 }
 
 /** One secure unit built with secure-dsql. */

@@ -40,6 +40,16 @@ function build(overrides: Partial<DsqlMultiRegionPairProps> = {}, regions: [stri
   return { app, a, b, pair };
 }
 
+/** Each Region's resolved template and its cluster's logical id (the default Regions of `build`). */
+function resolvedPair({ a, b, pair }: Pick<Built, 'a' | 'b' | 'pair'>) {
+  return {
+    ra: new ResolvedTemplate(a, 'us-east-1'),
+    rb: new ResolvedTemplate(b, 'us-east-2'),
+    ida: a.getLogicalId(pair.firstCluster.cfnCluster),
+    idb: b.getLogicalId(pair.secondCluster.cfnCluster),
+  };
+}
+
 /** Replace every occurrence of a string in a JSON value. */
 function substitute<T>(value: T, from: string, to: string): T {
   return JSON.parse(JSON.stringify(value).split(JSON.stringify(from).slice(1, -1)).join(to));
@@ -101,10 +111,7 @@ describe('the same connectConditions on both clusters: the two resource policies
 
   test.each(scenarios)('%s', async (_name, connectConditions) => {
     const { a, b, pair } = build({ connectConditions });
-    const ra = new ResolvedTemplate(a, 'us-east-1');
-    const rb = new ResolvedTemplate(b, 'us-east-2');
-    const ida = a.getLogicalId(pair.firstCluster.cfnCluster);
-    const idb = b.getLogicalId(pair.secondCluster.cfnCluster);
+    const { ra, rb, ida, idb } = resolvedPair({ a, b, pair });
     const policyA = ra.clusterPolicy(ida);
     const policyB = rb.clusterPolicy(idb);
     expect(policyA).toBeDefined();
@@ -293,10 +300,7 @@ describe('network conditions per cluster (VPCs and endpoints belong to one Regio
       first: { stack: undefined as any, connectConditions: { sourceVpcIds: [VPC_A] } },
       second: { stack: undefined as any, connectConditions: { sourceVpcIds: [VPC_B] } },
     }, undefined, { members: true });
-    const ra = new ResolvedTemplate(a, 'us-east-1');
-    const rb = new ResolvedTemplate(b, 'us-east-2');
-    const ida = a.getLogicalId(pair.firstCluster.cfnCluster);
-    const idb = b.getLogicalId(pair.secondCluster.cfnCluster);
+    const { ra, rb, ida, idb } = resolvedPair({ a, b, pair });
     const on = (r: ResolvedTemplate, id: string, req: object) => decide({ identityPolicies: identity, resourcePolicy: r.clusterPolicy(id) },
       { principal: APP_ROLE, action: 'dsql:DbConnect', resource: r.clusterArn(id), ...req });
     const viaA = { sourceVpc: VPC_A, sourceVpce: VPCE };
@@ -318,10 +322,7 @@ describe('network conditions per cluster (VPCs and endpoints belong to one Regio
       first: { stack: undefined as any, connectConditions: { sourceVpcIds: [VPC_A], principalArns: maybeArns } },
       second: { stack: undefined as any, connectConditions: { sourceVpcIds: [VPC_B] } },
     }, undefined, { members: true });
-    const ra = new ResolvedTemplate(a, 'us-east-1');
-    const rb = new ResolvedTemplate(b, 'us-east-2');
-    const ida = a.getLogicalId(pair.firstCluster.cfnCluster);
-    const idb = b.getLogicalId(pair.secondCluster.cfnCluster);
+    const { ra, rb, ida, idb } = resolvedPair({ a, b, pair });
     const via = (vpc: string) => ({ sourceVpc: vpc, sourceVpce: VPCE });
     const as = (principal: string, r: ResolvedTemplate, id: string, vpc: string) => decide(
       { identityPolicies: identity, resourcePolicy: r.clusterPolicy(id) }, { principal, action: 'dsql:DbConnect', resource: r.clusterArn(id), ...via(vpc) });

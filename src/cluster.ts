@@ -553,7 +553,7 @@ export class SecureDsqlCluster extends DsqlClusterBase {
         clusters: props.multiRegion.peerClusterArns,
       } : undefined,
       policyDocument: Lazy.string({
-        produce: () => (this.resourcePolicy.isEmpty ? undefined : stack.toJsonString(this.resourcePolicy.toJSON())),
+        produce: () => (this.resourcePolicy.isEmpty ? undefined : policyJson(stack, this.resourcePolicy)),
       }),
     });
     this.cfnCluster.applyRemovalPolicy(removalPolicy);
@@ -752,4 +752,16 @@ export class SecureDsqlCluster extends DsqlClusterBase {
     }
     return errors;
   }
+}
+
+/**
+ * A policy document as the JSON string `AWS::DSQL::Cluster` takes. A document of literals only (the usual
+ * case: literal CIDRs, ids and ARNs) is stringified as it resolves; one that holds a reference (its resolved
+ * JSON names `Ref` or `Fn::…`) goes through `Stack.toJsonString`, which renders the references inside an
+ * `Fn::Join` and lets the synthesis see them (exports for cross-stack references). Both give the same text for
+ * literals; the first spares the intrinsic-aware stringifier.
+ */
+function policyJson(stack: Stack, document: iam.PolicyDocument): string {
+  const text = JSON.stringify(stack.resolve(document.toJSON()));
+  return text.includes('"Ref":') || text.includes('"Fn::') ? stack.toJsonString(document.toJSON()) : text;
 }

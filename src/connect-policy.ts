@@ -9,7 +9,7 @@ import { mergeSourceIpsToFit, renderConnectConditions, validateConnectConditions
 import { fail, validateAll } from './private/errors';
 import { DB_CONNECT, DB_CONNECT_ADMIN } from './private/facts/actions';
 import { PropRule, checkPropShape, listRule } from './private/prop-shape';
-import { QUOTAS, fitsQuota, managedPolicyQuotaProblems, policyLength } from './private/quota';
+import { FitRecord, QUOTAS, fitsQuota, fitsQuotaFinally, managedPolicyQuotaProblems, policyLength } from './private/quota';
 
 const POLICY_NAME = /^[\w+=,.@-]+$/;
 
@@ -182,6 +182,9 @@ export class DsqlConnectPolicy extends Construct {
    */
   public readonly effectiveSourceIps?: string[];
 
+  /** The construction-time proof that the one managed policy fits, while no statement is added to it. */
+  private readonly wholeFit?: FitRecord;
+
   constructor(scope: Construct, id: string, props: DsqlConnectPolicyProps) {
     super(scope, id);
     const stack = Stack.of(this);
@@ -201,9 +204,12 @@ export class DsqlConnectPolicy extends Construct {
     this.effectiveSourceIps = conditions?.sourceIps ? [...conditions.sourceIps] : undefined;
 
     const whole = renderAll(units);
-    const bins = fits(whole)
+    const wholeFit = fitsQuotaFinally(stack, new iam.PolicyDocument({ statements: whole }), QUOTAS.managedPolicy);
+    const bins = wholeFit.fits
       ? [whole]
       : this.pack(stack, units.flatMap((u) => this.chunk(stack, u, arns)));
+    // A fit that is final needs no second measure at synth unless statements are added (validateQuota).
+    this.wholeFit = wholeFit.fits ? wholeFit.record : undefined;
 
     const quota = props.attachedPoliciesQuota ?? ATTACHED_POLICIES.default;
     if (bins.length > quota) {
@@ -445,6 +451,8 @@ export class DsqlConnectPolicy extends Construct {
 
   /** Synth-time check: statements added later (managedPolicies[i].addStatements) must still fit. */
   private validateQuota(): string[] {
+    const fit = this.wholeFit;
+    if (fit && this.managedPolicies.length === 1 && this.managedPolicies[0].document.statementCount === fit.statementCount) return [];
     return this.managedPolicies.flatMap((p) => managedPolicyQuotaProblems(p, p, 'Move the statements you added to another policy.'));
   }
 }

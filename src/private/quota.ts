@@ -2,6 +2,7 @@ import { Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { failureMessage } from './errors';
+import { isListTokenString, isUnresolvedString } from './tokens';
 
 /** AWS quotas the library checks at synth time. */
 export const QUOTAS = {
@@ -84,7 +85,29 @@ function exactLength(stack: Stack, value: unknown): number | undefined {
  * document, which costs several times more (most policies are far below their quota).
  */
 export function policyLengthUpperBound(stack: Stack, document: iam.PolicyDocument): number {
-  return boundOf(stack, document.toJSON()) ?? 0;
+  return boundOf(stack, document.toJSON(), { measured: false }) ?? 0;
+}
+
+/**
+ * A document whose bound is within its quota and final: the bound walk measured nothing exactly, so its
+ * length depends only on its statements (literals and references to resources of the stack, which do not
+ * change). A later check of the same document with as many statements can trust it (see `FitRecord`).
+ */
+export interface FitRecord {
+  readonly statementCount: number;
+}
+
+/**
+ * `fitsQuota`, and the record that proves the fit for later when it is final (undefined when the document
+ * does not fit, or when its bound measured a value that may still change until synth).
+ */
+export function fitsQuotaFinally(stack: Stack, document: iam.PolicyDocument, quota: number): { fits: boolean; record?: FitRecord } {
+  const walk = { measured: false };
+  if ((boundOf(stack, document.toJSON(), walk) ?? 0) <= quota) {
+    return { fits: true, record: walk.measured ? undefined : { statementCount: document.statementCount } };
+  }
+  const length = policyLength(stack, document);
+  return { fits: length <= quota };
 }
 
 /**
@@ -102,32 +125,44 @@ export function fitsQuota(stack: Stack, document: iam.PolicyDocument, quota: num
   return lengthOverQuota(stack, document, quota) === undefined;
 }
 
+/**
+ * What a bound walk saw: whether it measured any value exactly (a `Lazy`, a list token, a reference to another
+ * stack), whose length may still change until synth; literals and references to resources of the stack cannot.
+ */
+interface BoundWalk {
+  measured: boolean;
+}
+
 /** An upper bound of the exact measure of `value`; undefined when it resolves to nothing (dropped). */
-function boundOf(stack: Stack, value: unknown): number | undefined {
+function boundOf(stack: Stack, value: unknown, walk: BoundWalk): number | undefined {
+  const exact = (v: unknown) => {
+    walk.measured = true;
+    return exactLength(stack, v);
+  };
   switch (typeof value) {
-    case 'string': return stringBound(stack, value);
+    case 'string': return stringBound(stack, value, exact);
     case 'boolean': return value ? 4 : 5;
-    case 'number': return Token.isUnresolved(value) ? exactLength(stack, value) : JSON.stringify(value).length;
+    case 'number': return Token.isUnresolved(value) ? exact(value) : JSON.stringify(value).length;
     case 'object': break;
-    default: return exactLength(stack, value);
+    default: return exact(value);
   }
   if (value === null) return 4;
   if (Array.isArray(value)) {
     // A list token (or a hole) changes the array itself when resolved: measure such an array exactly.
-    if (value.some((v) => v === undefined || (typeof v === 'string' && Token.isUnresolved([v])))) return exactLength(stack, value);
+    if (value.some((v) => v === undefined || (typeof v === 'string' && isListTokenString(v)))) return exact(value);
     let length = 2 + Math.max(0, value.length - 1);
     // An element that resolves to nothing is dropped with its comma: counting the comma keeps the bound above.
-    for (const v of value) length += boundOf(stack, v) ?? 0;
+    for (const v of value) length += boundOf(stack, v, walk) ?? 0;
     return length;
   }
   const prototype = Object.getPrototypeOf(value);
-  if (Tokenization.isResolvable(value) || (prototype !== Object.prototype && prototype !== null)) return exactLength(stack, value);
+  if (Tokenization.isResolvable(value) || (prototype !== Object.prototype && prototype !== null)) return exact(value);
   let length = 2;
   const kept: string[] = [];
   for (const [key, v] of Object.entries(value)) {
-    if (Token.isUnresolved(key)) return exactLength(stack, value);
+    if (isUnresolvedString(key)) return exact(value);
     if (v === undefined) continue;
-    const bound = boundOf(stack, v);
+    const bound = boundOf(stack, v, walk);
     if (bound === undefined) continue;
     kept.push(key);
     length += JSON.stringify(key).length + 1 + bound;
@@ -137,12 +172,12 @@ function boundOf(stack: Stack, value: unknown): number | undefined {
   return length + Math.max(0, kept.length - 1);
 }
 
-function stringBound(stack: Stack, value: string): number | undefined {
-  if (Token.isUnresolved([value])) return exactLength(stack, value); // a list token in a scalar position
+function stringBound(stack: Stack, value: string, exact: (v: unknown) => number | undefined): number | undefined {
+  if (isListTokenString(value)) return exact(value); // a list token in a scalar position
   const literal = JSON.stringify(value).length;
-  if (!Token.isUnresolved(value)) return literal;
+  if (!isUnresolvedString(value)) return literal;
   const tokens = Tokenization.reverseString(value).tokens;
-  if (!tokens.every((t) => isLocalReference(stack, t))) return exactLength(stack, value);
+  if (!tokens.every((t) => isLocalReference(stack, t))) return exact(value);
   return literal + tokens.length * INTRINSIC_LENGTH;
 }
 

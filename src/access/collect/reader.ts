@@ -7,6 +7,7 @@ import { CfnElement, CfnOutput, CfnParameter, CfnResource, IResolvable, Intrinsi
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { Str, concat, hole, lit, literal } from '../../private/policy/values';
+import { isUnresolvedString } from '../../private/tokens';
 
 /** The resource types the model reads. */
 export const TYPES = new Set([
@@ -174,12 +175,17 @@ export class Reader {
     // aws-cdk-lib's mutable property boxes resolve to their current value, without a context.
     if ((token as unknown as Record<symbol, unknown>)[BOX] === true) return this.resolve(scope, token.resolve(undefined as never));
     if (Object.getPrototypeOf(token) === Intrinsic.prototype) return this.resolve(scope, (token as Intrinsic).resolve(undefined as never));
+    // aws-cdk-lib's list of a role's managed policy ARNs (aws-iam's UniqueStringSet): its producer's list, read
+    // like any value; the template drops duplicates, and the list when empty, which changes nothing the model
+    // reads (no list and an empty list both mean "no managed policies"). Anything else is resolved the usual way.
+    const produce = (token as unknown as { fn?: unknown }).fn;
+    if (token.constructor.name === 'UniqueStringSet' && typeof produce === 'function') return this.resolve(scope, produce.call(token));
     return Stack.of(scope).resolve(token);
   }
 
   /** A string with tokens, resolved once per stack (the same token string resolves the same way in a stack). */
   private resolveString(scope: IConstruct, s: string): any {
-    if (!Token.isUnresolved(s)) return s;
+    if (!isUnresolvedString(s)) return s;
     const stack = Stack.of(scope);
     let cache = this.strings.get(stack);
     if (!cache) this.strings.set(stack, cache = new Map());

@@ -13,6 +13,12 @@
  * compilation of the first large synth. Small changes of code can still move a garbage collection across a
  * threshold, which shows as a constant offset between versions: compare slopes, not totals.
  *
+ * The young generation is fixed at 64 MiB (`--min-semi-space-size=64 --max-semi-space-size=64`,
+ * `SEMI_SPACE_FLAGS`). With V8's default, which grows the young generation as the heap grows, the same
+ * hand-written row counted 3.07 G in one checkout and 3.23 G in another (5 %: the library's code size moves
+ * garbage collections from one synth to the next); with it fixed, 3.052 G and 3.059 G (0.2 %). Rows measured
+ * before 2026-12-06 used the default and are not comparable to later ones (bench/RESULTS.md).
+ *
  * Environment:
  *   BENCH_ROWS   comma-separated rows, each `<units>x<stacks>` (default 60x1)
  *   BENCH_N      the two values of n, `low,high` (default 1,3)
@@ -35,15 +41,21 @@ function child(variant: Variant, units: number, stacks: number, n: number): void
   for (let i = 0; i < n; i++) synthOnce(variant, { units, stacks }, workdir);
 }
 
+/** A young generation of fixed size: garbage collections then fall at the same points of every checkout's synth. */
+export const SEMI_SPACE_FLAGS = ['--min-semi-space-size=64', '--max-semi-space-size=64'];
+
 /** The instructions of one measured process. */
 function instructions(variant: Variant, units: number, stacks: number, n: number): Promise<number> {
-  return countInstructions(__filename, ['child', variant, String(units), String(stacks), String(n)]);
+  return countInstructions(__filename, ['child', variant, String(units), String(stacks), String(n)], SEMI_SPACE_FLAGS);
 }
 
-/** The instructions of one process running `script` with `args` under valgrind, node in its deterministic mode. */
-export async function countInstructions(script: string, scriptArgs: string[]): Promise<number> {
+/**
+ * The instructions of one process running `script` with `args` under valgrind, node in its deterministic mode
+ * with `nodeFlags` added (bench/realistic.ts passes none: its row collects garbage between synths instead).
+ */
+export async function countInstructions(script: string, scriptArgs: string[], nodeFlags: readonly string[] = []): Promise<number> {
   const args = ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', '--smc-check=all-non-file',
-    process.execPath, '--predictable', '--single-threaded', '--expose-gc', '-r', 'ts-node/register', script, ...scriptArgs];
+    process.execPath, '--predictable', '--single-threaded', '--expose-gc', ...nodeFlags, '-r', 'ts-node/register', script, ...scriptArgs];
   const { stderr } = await run('valgrind', args, { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TS_NODE_PROJECT: 'test/tsconfig.json', TS_NODE_TRANSPILE_ONLY: 'true' } });
   const m = /I\s+refs:\s+([\d,]+)/.exec(stderr);
   if (!m) throw new Error(`no instruction count in valgrind's output:\n${stderr.slice(-2000)}`);
@@ -68,7 +80,7 @@ async function main(): Promise<void> {
     lines.push(`| ${units} (${stacks}) | ${g(lib)} | ${g(hand)} | ${(lib / hand).toFixed(3)} | ${((lib - hand) / units / 1e6).toFixed(2)} M |`);
     process.stderr.write(`${units} units in ${stacks} stack(s): ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   }
-  process.stdout.write(`Instructions per synth (valgrind cachegrind, node --predictable --single-threaded, slope between n=${low} and n=${high}, `
+  process.stdout.write(`Instructions per synth (valgrind cachegrind, node --predictable --single-threaded ${SEMI_SPACE_FLAGS.join(' ')}, slope between n=${low} and n=${high}, `
     + `${path.basename(process.execPath)} ${process.version}):\n\n${lines.join('\n')}\n`);
 }
 

@@ -8,6 +8,7 @@ import type { IDsqlCluster } from './cluster-ref';
 import { PEERING_RESOURCE_TYPE, PeeringResourceProperties } from './handlers/dsql-cluster/properties';
 import { PeeringCompleteFunction } from './handlers/peering-complete-function';
 import { PeeringFunction } from './handlers/peering-function';
+import { PEERING_HANDLER_ACTIONS } from './private/facts/actions';
 import { acknowledgeCustomResourceFunctions, acknowledgeNagRules } from './private/nag';
 
 /** Properties of MultiRegionPeering. */
@@ -23,8 +24,6 @@ export interface MultiRegionPeeringProps {
   readonly witnessRegion: string;
 }
 
-/** The actions the peering handler needs on each of the two clusters (UpdateCluster, Aurora DSQL API reference). */
-export const PEERING_ACTIONS = ['dsql:GetCluster', 'dsql:UpdateCluster', 'dsql:PutMultiRegionProperties', 'dsql:AddPeerCluster'];
 
 /**
  * The custom resource that peers the two clusters of a DsqlMultiRegionPair, in the second cluster's stack.
@@ -47,7 +46,7 @@ export class MultiRegionPeering extends Construct {
       timeout: Duration.minutes(2),
       memorySize: 256,
     });
-    onEvent.addToRolePolicy(new iam.PolicyStatement({ sid: 'PeerThePairOnly', actions: PEERING_ACTIONS, resources: arns }));
+    onEvent.addToRolePolicy(new iam.PolicyStatement({ sid: 'PeerThePairOnly', actions: [...PEERING_HANDLER_ACTIONS], resources: arns }));
     onEvent.addToRolePolicy(new iam.PolicyStatement({
       sid: 'KeepThePairWitness',
       actions: ['dsql:PutWitnessRegion'],

@@ -4,7 +4,7 @@
  */
 import {
   BACKUP_WRITE_ACTIONS, CLUSTER_POLICY_WRITE_ACTIONS, CLUSTER_WRITE_ACTIONS, CONNECT_ACTIONS, MANAGEMENT_READ_ACTIONS,
-  MANAGEMENT_WRITE_ACTIONS, PEERING_WRITE_ACTIONS, STREAM_WRITE_ACTIONS, WRITE_OR_CONNECT_ACTIONS,
+  MANAGEMENT_WRITE_ACTIONS, PEERING_HANDLER_ACTIONS, PEERING_WRITE_ACTIONS, STREAM_WRITE_ACTIONS, WRITE_OR_CONNECT_ACTIONS,
 } from '../src/private/facts/actions';
 import { BPA_TRUSTED_KEYS, NETWORK_KEYS } from '../src/private/facts/condition-keys';
 import { SERVICE_NAME, isDsqlHostName } from '../src/private/facts/patterns';
@@ -27,6 +27,14 @@ describe('actions by kind', () => {
     expect(MANAGEMENT_WRITE_ACTIONS).not.toContain('dsql:UpdateStream');
     expect(MANAGEMENT_WRITE_ACTIONS).not.toEqual(expect.arrayContaining(['dsql:GetStream']));
     expect([...WRITE_OR_CONNECT_ACTIONS].sort()).toEqual([...MANAGEMENT_WRITE_ACTIONS, ...CONNECT_ACTIONS].sort());
+  });
+
+  test('the peering handler may read and peer, never unpeer nor move the witness without its condition', () => {
+    const known = [...MANAGEMENT_READ_ACTIONS, ...MANAGEMENT_WRITE_ACTIONS];
+    expect(PEERING_HANDLER_ACTIONS.every((a) => known.includes(a))).toBe(true);
+    expect(PEERING_HANDLER_ACTIONS).toEqual(expect.arrayContaining(['dsql:GetCluster', 'dsql:UpdateCluster', 'dsql:AddPeerCluster']));
+    expect(PEERING_HANDLER_ACTIONS).not.toContain('dsql:RemovePeerCluster');
+    expect(PEERING_HANDLER_ACTIONS).not.toContain('dsql:PutWitnessRegion');
   });
 
   test('a management wildcard reaches the stream writes, and a read-only wildcard reaches nothing', () => {

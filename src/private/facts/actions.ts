@@ -41,6 +41,15 @@ export const PEERING_WRITE_ACTIONS: readonly string[] = [
 ].map((a) => `dsql:${a}`);
 
 /**
+ * What the multi-Region peering handler may do on each cluster of a pair without a condition (Aurora DSQL API
+ * reference, UpdateCluster's required permissions): read the cluster, and update its multi-Region properties
+ * (`UpdateCluster` with `multiRegionProperties`, authorized also as `PutMultiRegionProperties` and
+ * `AddPeerCluster`). `PutWitnessRegion` is granted on its own, for the pair's witness Region only
+ * (`dsql:WitnessRegion`); `RemovePeerCluster` is left out: the handler never unpeers.
+ */
+export const PEERING_HANDLER_ACTIONS: readonly string[] = ['GetCluster', 'UpdateCluster', 'PutMultiRegionProperties', 'AddPeerCluster'].map((a) => `dsql:${a}`);
+
+/**
  * Writes to change data capture streams. `GetStream` and `ListStreams` are reads. There is no `UpdateStream`:
  * the Service Authorization Reference for Aurora DSQL (checked December 2026) lists `CreateStream` and
  * `DeleteStream` as the stream writes, and the API has no operation that changes a stream.

@@ -1,7 +1,8 @@
-import { CfnElement, DefaultTokenResolver, IPostProcessor, IResolvable, IResolveContext, Reference, Stage, StringConcat, Tokenization } from 'aws-cdk-lib';
+import { CfnElement, Stage } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { failureMessage } from './errors';
+import { RefMarker, ReferenceReader } from './references';
 
 /**
  * The IAM quota of managed policies attached to one role, user or group: 10 by default, 20 at most after a
@@ -50,23 +51,6 @@ export function registerAttachedPolicies(owner: IConstruct, policies: readonly i
   owners.push({ construct: owner, policies, quota });
 }
 
-/**
- * Resolves like `Stack.resolve`, except that a reference to a resource or a pseudo parameter (`Ref`,
- * `Fn::GetAtt`) becomes a marker naming its target by construct path, instead of an intrinsic with the
- * target's logical id. So a role referenced from another stack (an export and `Fn::ImportValue` in the
- * template) has the same key as in its own stack, and no logical id (an MD5 of the path) is computed.
- */
-class ReferenceMarker extends DefaultTokenResolver {
-  constructor() {
-    super(new StringConcat());
-  }
-
-  public resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): unknown {
-    if (t instanceof Reference) return `${MARK}${t.target.node.path}#${t.displayName}${MARK}`;
-    return super.resolveToken(t, context, postProcessor);
-  }
-}
-
 /** Delimits reference markers; never part of a CloudFormation value. */
 const MARK = '\u0000';
 
@@ -90,16 +74,22 @@ function identitiesAndPolicies(scope: IConstruct): { identities: Array<iam.CfnRo
 
 function quotaProblems(scope: IConstruct, owners: readonly Owner[]): string[] {
   const { identities: l1Identities, policies: l1Policies } = identitiesAndPolicies(scope);
-  const resolver = new ReferenceMarker();
-  // The key of a resolved value: a reference marker names its target; a name or an ARN is itself.
+  // Read with the library's one reference resolver: a reference becomes a marker of its target (by construct
+  // path), so a role referenced from another stack (an export and `Fn::ImportValue` in the template) has the same
+  // key as in its own stack, and no logical id (an MD5 of the path) is computed.
+  const reader = new ReferenceReader();
+  const markerKey = (m: RefMarker) => `${MARK}${m.target ? m.target.node.path : m.ctx.sid}#${m.attr}${MARK}`;
+  // The key of a read value: a reference names its target; a name or an ARN is itself; anything else (an
+  // `Fn::Join`, an import) its JSON with the references inside named the same way.
   const keyOf = (value: unknown, kind: string): string => {
-    if (typeof value !== 'string') return JSON.stringify(value);
-    return value.startsWith(MARK) ? value : `${kind}:${value}`;
+    if (value instanceof RefMarker) return markerKey(value);
+    if (typeof value === 'string') return `${kind}:${value}`;
+    return JSON.stringify(value, (_key, v: unknown) => (v instanceof RefMarker ? markerKey(v) : v));
   };
   const list = (on: IConstruct, value: unknown): unknown[] => {
     if (value === undefined) return [];
-    const resolved = Tokenization.resolve(value, { scope: on, resolver, preparing: false });
-    return Array.isArray(resolved) ? resolved : [];
+    const read = reader.resolve(on, value);
+    return Array.isArray(read) ? read : [];
   };
 
   const identities = new Map<string, Identity>();

@@ -3,11 +3,15 @@
  * (property overrides applied), turned into symbolic strings (`../../private/policy/values`); references read
  * from the tokens (their target), not resolved in the consuming stack.
  */
-import { CfnElement, CfnOutput, CfnParameter, CfnResource, IResolvable, Intrinsic, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnElement, CfnOutput, CfnParameter, CfnResource, Stack, Stage, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Str, concat, hole, lit, literal } from '../../private/policy/values';
-import { isUnresolvedString } from '../../private/tokens';
+import { PLACEHOLDER, RefMarker, ReferenceReader, StackCtx } from '../../private/references';
+
+// The reference resolver the collector reads with lives in src/private/references.ts (shared with the check of
+// managed policies per identity); its names are re-exported for the collector's readers.
+export { BOX, PLACEHOLDER, RefMarker, StackCtx } from '../../private/references';
+export { PARTITIONS, partitionOf } from '../../private/facts/regions';
 
 /** The resource types the model reads. */
 export const TYPES = new Set([
@@ -38,52 +42,20 @@ export const REF_PREFIX: Record<string, [string, string]> = {
   'AWS::EC2::InternetGateway': ['igw-', 'igw'],
 };
 
-export const PARTITIONS: Array<[RegExp, string]> = [[/^cn-/, 'aws-cn'], [/^us-gov-/, 'aws-us-gov'], [/^us-iso-/, 'aws-iso'], [/^us-isob-/, 'aws-iso-b'], [/^eu-isoe-/, 'aws-iso-e'], [/^us-isof-/, 'aws-iso-f']];
 
-export function partitionOf(region: string): string {
-  return PARTITIONS.find(([re]) => re.test(region))?.[1] ?? 'aws';
-}
-
-export interface StackCtx {
-  readonly stack: Stack;
-  readonly sid: string;
-  readonly partition?: string;
-  readonly region?: string;
-  readonly account?: string;
-  /** logical id → resource (of the collected types) */
-  lids?: Map<string, CfnResource>;
-  params?: Map<string, string>;
-}
-
-/**
- * A reference to a resource attribute (`Ref`, `Fn::GetAtt`) or a pseudo parameter, read straight from the
- * token instead of resolved (resolving in the consuming stack would turn a cross-stack reference into an
- * import; the target is what matters).
- */
-export class RefMarker {
-  constructor(public readonly ctx: StackCtx, public readonly attr: string, public readonly target?: CfnResource) {}
-}
-
-/** The brand of aws-cdk-lib's property boxes (`Symbol.for`, so the same in every copy of aws-cdk-lib). */
-export const BOX = Symbol.for('@aws-cdk/core.Box');
-
-/** Placeholders for tokens inside a string, and for intrinsics inside a JSON text. */
-export const PLACEHOLDER = /\uE000(\d+)\uE001/g;
-
-export class Reader {
+export class Reader extends ReferenceReader {
   public readonly resources: CfnResource[] = [];
   public readonly byType = new Map<string, CfnResource[]>();
   public readonly outputs: CfnOutput[] = [];
   public readonly parameters: CfnParameter[] = [];
   public constructCount = 0;
-  private readonly ctxs = new Map<Stack, StackCtx>();
   private exports?: Map<string, { ctx: StackCtx; output: CfnOutput }>;
   private readonly lidCache = new Map<CfnElement, string>();
   private readonly paths = new Map<IConstruct, string>();
-  private readonly strings = new Map<Stack, Map<string, unknown>>();
   private readonly props = new Map<CfnResource, Map<string, unknown>>();
 
   constructor(root: Stage) {
+    super();
     // Paths are built top-down here (aws-cdk-lib walks up the scopes on every `node.path`).
     const rootPath = root.node.path;
     const visit = (c: IConstruct, parent: string) => {
@@ -123,18 +95,6 @@ export class Reader {
     return this.byType.get(type) ?? [];
   }
 
-  public ctx(scope: IConstruct): StackCtx {
-    const stack = Stack.of(scope);
-    let ctx = this.ctxs.get(stack);
-    if (!ctx) {
-      const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
-      const account = Token.isUnresolved(stack.account) ? undefined : stack.account;
-      ctx = { stack, sid: stack.node.path, region, account, partition: region ? partitionOf(region) : undefined };
-      this.ctxs.set(stack, ctx);
-    }
-    return ctx;
-  }
-
   public lid(el: CfnElement): string {
     let id = this.lidCache.get(el);
     if (id === undefined) {
@@ -142,79 +102,6 @@ export class Reader {
       this.lidCache.set(el, id);
     }
     return id;
-  }
-
-  /**
-   * A value as CloudFormation will see it, read cheaply: literals as they are, references to resources as
-   * markers of their target, policy documents rendered without their post-processing (statement merging,
-   * which does not change what they mean), and any other token resolved the usual way (`Stack.resolve`).
-   */
-  public resolve(scope: IConstruct, value: unknown): any {
-    if (value === undefined || value === null) return value;
-    const t = typeof value;
-    if (t === 'number' || t === 'boolean') return value;
-    if (t === 'string') return this.resolveString(scope, value as string);
-    if (Array.isArray(value)) {
-      if (Token.isUnresolved(value)) return this.resolveToken(scope, Tokenization.reverseList(value)!);
-      return value.map((x) => this.resolve(scope, x));
-    }
-    if (value instanceof RefMarker) return value;
-    if (Tokenization.isResolvable(value)) return this.resolveToken(scope, value);
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(value as object)) out[k] = this.resolve(scope, x);
-    return out;
-  }
-
-  private resolveToken(scope: IConstruct, token: IResolvable): any {
-    if (token instanceof Reference) {
-      const target = token.target;
-      if (CfnResource.isCfnResource(target)) return new RefMarker(this.ctx(target), token.displayName, target);
-      if (token.displayName.startsWith('AWS::')) return new RefMarker(this.ctx(target), token.displayName);
-    }
-    if (token instanceof iam.PolicyDocument) return this.resolve(scope, token.toJSON());
-    // aws-cdk-lib's mutable property boxes resolve to their current value, without a context.
-    if ((token as unknown as Record<symbol, unknown>)[BOX] === true) return this.resolve(scope, token.resolve(undefined as never));
-    if (Object.getPrototypeOf(token) === Intrinsic.prototype) return this.resolve(scope, (token as Intrinsic).resolve(undefined as never));
-    // aws-cdk-lib's list of a role's managed policy ARNs (aws-iam's UniqueStringSet): its producer's list, read
-    // like any value; the template drops duplicates, and the list when empty, which changes nothing the model
-    // reads (no list and an empty list both mean "no managed policies"). Anything else is resolved the usual way.
-    const produce = (token as unknown as { fn?: unknown }).fn;
-    if (token.constructor.name === 'UniqueStringSet' && typeof produce === 'function') return this.resolve(scope, produce.call(token));
-    return Stack.of(scope).resolve(token);
-  }
-
-  /** A string with tokens, resolved once per stack (the same token string resolves the same way in a stack). */
-  private resolveString(scope: IConstruct, s: string): any {
-    if (!isUnresolvedString(s)) return s;
-    const stack = Stack.of(scope);
-    let cache = this.strings.get(stack);
-    if (!cache) this.strings.set(stack, cache = new Map());
-    if (cache.has(s)) return cache.get(s);
-    const value = this.resolveTokens(scope, s);
-    cache.set(s, value);
-    return value;
-  }
-
-  private resolveTokens(scope: IConstruct, s: string): any {
-    const fragments = Tokenization.reverseString(s);
-    // The common case, a string that is one token (a reference, a Lazy): that token, resolved.
-    if (fragments.length === 1 && fragments.firstToken !== undefined) return this.resolveToken(scope, fragments.firstToken);
-    const tokens: IResolvable[] = [];
-    const text: string = fragments.mapTokens({
-      mapToken: (t) => {
-        tokens.push(t);
-        return `\uE000${tokens.length - 1}\uE001`;
-      },
-    }).join({ join: (a, b) => `${a ?? ''}${b ?? ''}` });
-    const parts: unknown[] = [];
-    let last = 0;
-    for (const m of text.matchAll(PLACEHOLDER)) {
-      if ((m.index ?? 0) > last) parts.push(text.slice(last, m.index));
-      parts.push(this.resolveToken(scope, tokens[Number(m[1])]));
-      last = (m.index ?? 0) + m[0].length;
-    }
-    if (last < text.length) parts.push(text.slice(last));
-    return parts.length === 1 ? parts[0] : { 'Fn::Join': ['', parts] };
   }
 
   /**

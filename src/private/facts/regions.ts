@@ -76,3 +76,14 @@ export function regionTripletProblem(first: string, second: string, witness: str
 export function describeSets(): string {
   return MULTI_REGION_SETS.map((set) => `${set.name}: ${set.regions.join(', ')}`).join('; ');
 }
+
+/** The partition of a Region by its name's prefix (`aws` for every commercial Region). */
+export const PARTITIONS: ReadonlyArray<[RegExp, string]> = [
+  [/^cn-/, 'aws-cn'], [/^us-gov-/, 'aws-us-gov'], [/^us-iso-/, 'aws-iso'], [/^us-isob-/, 'aws-iso-b'], [/^eu-isoe-/, 'aws-iso-e'],
+  [/^us-isof-/, 'aws-iso-f'],
+];
+
+/** The partition of `region`. */
+export function partitionOf(region: string): string {
+  return PARTITIONS.find(([re]) => re.test(region))?.[1] ?? 'aws';
+}

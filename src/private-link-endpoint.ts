@@ -18,8 +18,8 @@ import { PropRule, checkArgument, checkPropShape, listRule } from './private/pro
 import { QUOTAS, lengthOverQuota } from './private/quota';
 import { checkClientCidr, checkPeer, securityGroupProblems } from './private/security-group-rules';
 import { IAM_PRINCIPAL_ARN, requireNonEmpty, requireUnique, validatePattern } from './private/validation';
-import { conflictingPrivateDnsEndpoints, knownVpcCidr, publicSubnetsAmong } from './private/vpc-endpoints';
-import { WARNING_IDS } from './private/warnings';
+import { conflictingPrivateDnsEndpoints, knownVpcCidr, publicSubnetsAmong, uncomparablePrivateDnsEndpoints } from './private/vpc-endpoints';
+import { WARNING_IDS, warnAtSynth } from './private/warnings';
 
 /**
  * The read-only management actions the management endpoint admits by default.
@@ -528,6 +528,23 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
     return acl;
   }
 
+  /**
+   * Another DSQL endpoint with private DNS in this VPC, whose service name and this one's cannot be compared at
+   * synth (a cluster created in the app has its service name at deploy time only): a warning, since the two
+   * clusters may share one service name, which EC2 refuses twice with private DNS in one VPC.
+   */
+  private warnUncomparableServiceNames(): void {
+    const others = uncomparablePrivateDnsEndpoints(this.endpoint.node.defaultChild as ec2.CfnVPCEndpoint);
+    if (others.length === 0) return;
+    const names = others.map((c) => (c.node.scope as IConstruct | undefined)?.node.path ?? c.node.path);
+    warnAtSynth(this, WARNING_IDS.privateDnsMayConflict,
+      `privateDnsEnabled is on, and so it is on ${names.join(', ')} in the same VPC, for a service name that cannot be compared with this `
+      + 'one before the deployment. Aurora DSQL\'s service names are not per cluster (com.amazonaws.<region>.dsql-<suffix>), so the clusters '
+      + 'may share one; EC2 then refuses the second endpoint ("conflicting DNS domain"). Serve the clusters through one endpoint '
+      + '(endpoint.addCluster(cluster), with clusters imported with their vpcEndpointServiceName), or keep private DNS on one endpoint '
+      + `only; if their service names differ, acknowledge: Annotations.of(endpoint).acknowledgeWarning('${WARNING_IDS.privateDnsMayConflict}', reason).`);
+  }
+
   private validate(): string[] {
     const errors: string[] = [];
     const stack = Stack.of(this);
@@ -552,6 +569,8 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
         + 'EC2 refuses the second one during the deployment ("conflicting DNS domain")',
       'Serve every cluster of this service name through one endpoint (endpoint.addCluster(cluster)), or keep private DNS on one '
         + 'endpoint only (privateDnsEnabled: false on the others, with your own DNS records).'));
+    } else {
+      this.warnUncomparableServiceNames();
     }
     errors.push(...securityGroupProblems(this, 'securityGroup', this.securityGroup));
     if (this.managementEndpoint) {

@@ -107,6 +107,50 @@ describe('two private-DNS endpoints for one service in one VPC', () => {
   });
 });
 
+describe('two private-DNS endpoints in one VPC whose service names cannot be compared at synth', () => {
+  const mayConflict = (other: string) => Match.stringLikeRegexp(
+    `privateDnsEnabled is on, and so it is on Stack/${other} in the same VPC.*not per cluster.*conflicting DNS domain.*secure-dsql:private-dns-may-conflict`);
+
+  test('two clusters created in the app, each with its endpoint in one VPC: both endpoints warn, naming the other', () => {
+    const s = stack();
+    const vpc = vpcOf(s);
+    new SecureDsqlCluster(s, 'A').addPrivateLinkEndpoint('EndpointA', { vpc });
+    new SecureDsqlCluster(s, 'B').addPrivateLinkEndpoint('EndpointB', { vpc });
+    const annotations = Annotations.fromStack(s);
+    annotations.hasWarning('/Stack/A/EndpointA', mayConflict('B/EndpointB/Resource'));
+    annotations.hasWarning('/Stack/B/EndpointB', mayConflict('A/EndpointA/Resource'));
+  });
+
+  test('a created cluster\'s endpoint and an imported cluster\'s (a literal service name) in one VPC warn too', () => {
+    const s = stack();
+    const vpc = vpcOf(s);
+    new SecureDsqlCluster(s, 'A').addPrivateLinkEndpoint('EndpointA', { vpc });
+    new DsqlPrivateLinkEndpoint(s, 'Imported', { vpc, cluster: imported(s, 'B', ID_B) });
+    Annotations.fromStack(s).hasWarning('/Stack/Imported', mayConflict('A/EndpointA/Resource'));
+  });
+
+  test('control: other VPCs, private DNS off on one, two literal service names (compared: an error when equal), and other services', () => {
+    const s = stack();
+    const vpc = vpcOf(s);
+    new SecureDsqlCluster(s, 'A').addPrivateLinkEndpoint('EndpointA', { vpc });
+    new SecureDsqlCluster(s, 'B').addPrivateLinkEndpoint('EndpointB', { vpc: vpcOf(s, 'Vpc2') });
+    new SecureDsqlCluster(s, 'C').addPrivateLinkEndpoint('EndpointC', { vpc, privateDnsEnabled: false });
+    vpc.addInterfaceEndpoint('Sts', { service: ec2.InterfaceVpcEndpointAwsService.STS, privateDnsEnabled: true });
+    const annotations = Annotations.fromStack(s);
+    for (const id of ['A/EndpointA', 'B/EndpointB']) annotations.hasNoWarning(`/Stack/${id}`, Match.stringLikeRegexp('private-dns-may-conflict'));
+  });
+
+  test('acknowledged on the endpoint, it is gone', () => {
+    const s = stack();
+    const vpc = vpcOf(s);
+    const a = new SecureDsqlCluster(s, 'A').addPrivateLinkEndpoint('EndpointA', { vpc });
+    const b = new SecureDsqlCluster(s, 'B').addPrivateLinkEndpoint('EndpointB', { vpc });
+    for (const e of [a, b]) CoreAnnotations.of(e).acknowledgeWarning('secure-dsql:private-dns-may-conflict', 'the clusters have different service names');
+    const annotations = Annotations.fromStack(s);
+    for (const id of ['A/EndpointA', 'B/EndpointB']) annotations.hasNoWarning(`/Stack/${id}`, Match.stringLikeRegexp('private-dns-may-conflict'));
+  });
+});
+
 describe('subnets', () => {
   test('an endpoint placed explicitly in public subnets is accepted with a warning', () => {
     const s = stack();

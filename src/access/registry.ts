@@ -14,7 +14,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations, App, Stage } from 'aws-cdk-lib';
+import { Annotations, Stage } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import type { IDsqlCluster } from '../cluster-ref';
@@ -24,7 +24,7 @@ import type { AccessRegistry } from './declarations';
 import { evaluateModel } from './evaluate';
 import { REPORT_JSON, REPORT_MARKDOWN, renderJson, renderMarkdown } from './report';
 import { withValidationCode } from '../private/errors';
-import { WARNING_IDS } from '../private/warnings';
+import { WARNING_IDS, warnAtSynth as warn } from '../private/warnings';
 
 /** The context key that turns the report files off (`false`). */
 export const REPORT_CONTEXT_KEY = 'secure-dsql:accessReport';
@@ -94,17 +94,6 @@ function reportEnabled(stage: Stage): boolean {
   return !(value === false || value === 'false');
 }
 
-/**
- * A warning, unless it was acknowledged on the construct itself or an ancestor. aws-cdk-lib honours an
- * acknowledgement made before the warning only on ancestors, and these warnings are added at synth, after
- * the app's own code: so the construct's own acknowledgements are looked up too.
- */
-function warn(scope: IConstruct, id: string, message: string): void {
-  const app = App.of(scope) as unknown as Record<symbol, { acks?: Map<string, Set<string>> } | undefined> | undefined;
-  const acks = app?.[Symbol.for('@aws-cdk/core.Acknowledgements')]?.acks;
-  if (acks?.get(scope.node.path.replace(/^\//, ''))?.has(id)) return;
-  Annotations.of(scope).addWarningV2(id, message);
-}
 
 function install(stage: Stage, registry: AccessRegistry): void {
   let id = 'SecureDsqlAccessModel';

@@ -1,6 +1,8 @@
 import { Resource, Stage, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
+import { SERVICE_NAME } from './facts/patterns';
+import { libraryOwnerOf } from './owner-marker';
 import { validationMemo } from './validation-memo';
 
 /**
@@ -74,6 +76,29 @@ export function conflictingPrivateDnsEndpoints(resource: ec2.CfnVPCEndpoint): ec
   const key = privateDnsKey(resource);
   if (!key) return [];
   return (privateDnsEndpoints(resource).get(key) ?? []).filter((r) => r !== resource);
+}
+
+/**
+ * The other Aurora DSQL connection endpoints of the app with private DNS in the same VPC as `resource` whose
+ * service name cannot be compared with its own at synth: one of the two (or both) is known only at deploy time,
+ * such as the service name of a cluster created in the app. Aurora DSQL's service names are not per cluster
+ * (`com.amazonaws.<region>.dsql-<suffix>`, the suffix is not the cluster id), so two clusters of a Region may
+ * share one, and the second endpoint would then fail as `conflictingPrivateDnsEndpoints` says. An endpoint counts
+ * as a DSQL connection endpoint when the library created it, or when its service name is a literal of that form.
+ */
+export function uncomparablePrivateDnsEndpoints(resource: ec2.CfnVPCEndpoint): ec2.CfnVPCEndpoint[] {
+  const key = privateDnsKey(resource);
+  if (!key) return [];
+  const [vpc, service] = key.split('\u0000');
+  const found: ec2.CfnVPCEndpoint[] = [];
+  for (const [otherKey, endpoints] of privateDnsEndpoints(resource)) {
+    const [otherVpc, otherService] = otherKey.split('\u0000');
+    if (otherVpc !== vpc || otherService === service) continue;
+    if (!Token.isUnresolved(service) && !Token.isUnresolved(otherService)) continue; // two literals: compared
+    const dsql = (c: ec2.CfnVPCEndpoint) => libraryOwnerOf(c) === 'private-link-endpoint' || SERVICE_NAME.test(otherService);
+    found.push(...endpoints.filter((c) => c !== resource && dsql(c)));
+  }
+  return found;
 }
 
 /** The selected subnets that are public subnets of `vpc` (by subnet id). */

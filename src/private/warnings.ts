@@ -1,3 +1,6 @@
+import { Annotations, App } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
 /**
  * Every warning of the library, by id: the one list. Each id is what `Annotations.of(scope).acknowledgeWarning(id,
  * reason)` takes. The README table "Warnings" lists each one; test/warnings.test.ts checks both directions
@@ -16,6 +19,8 @@ export const WARNING_IDS = {
   endpointPublicSubnet: 'secure-dsql:endpoint-public-subnet',
   /** The endpoint with private DNS off. */
   privateDnsOff: 'secure-dsql:private-dns-off',
+  /** Another DSQL endpoint with private DNS in the same VPC, whose service name is known only at deploy time. */
+  privateDnsMayConflict: 'secure-dsql:private-dns-may-conflict',
   /** A security group, network ACL or subnet of the private path that the app cannot tag. */
   untaggedPrivatePath: 'secure-dsql:untagged-private-path',
   /** A guardrail on one cluster of a multi-Region pair whose peer no guardrail guards. */
@@ -41,3 +46,15 @@ export const WARNING_IDS = {
   /** The access model failed to analyse the app. */
   accessModelFailed: 'secure-dsql:access-model-failed',
 } as const;
+
+/**
+ * A warning added at synth (in a validation), unless it was acknowledged on the construct itself or an ancestor.
+ * aws-cdk-lib honours an acknowledgement made before the warning only on ancestors, and these warnings are added
+ * after the app's own code: so the construct's own acknowledgements are looked up too.
+ */
+export function warnAtSynth(scope: IConstruct, id: string, message: string): void {
+  const app = App.of(scope) as unknown as Record<symbol, { acks?: Map<string, Set<string>> } | undefined> | undefined;
+  const acks = app?.[Symbol.for('@aws-cdk/core.Acknowledgements')]?.acks;
+  if (acks?.get(scope.node.path.replace(/^\//, ''))?.has(id)) return;
+  Annotations.of(scope).addWarningV2(id, message);
+}

@@ -535,14 +535,17 @@ export class DsqlPrivateLinkEndpoint extends Resource implements IDsqlPrivateLin
    */
   private warnUncomparableServiceNames(): void {
     const others = uncomparablePrivateDnsEndpoints(this.endpoint.node.defaultChild as ec2.CfnVPCEndpoint);
-    if (others.length === 0) return;
-    const names = others.map((c) => (c.node.scope as IConstruct | undefined)?.node.path ?? c.node.path);
-    warnAtSynth(this, WARNING_IDS.privateDnsMayConflict,
-      `privateDnsEnabled is on, and so it is on ${names.join(', ')} in the same VPC, for a service name that cannot be compared with this `
+    if (others.count === 0) return;
+    // A few names are enough to find them (an app with many such endpoints would otherwise get long messages).
+    warnAtSynth(this, WARNING_IDS.privateDnsMayConflict, () => {
+      const names = others.first.map((c) => (c.node.scope as IConstruct | undefined)?.node.path ?? c.node.path);
+      const more = others.count > names.length ? ` and ${others.count - names.length} more` : '';
+      return `privateDnsEnabled is on, and so it is on ${names.join(', ')}${more} in the same VPC, for a service name that cannot be compared with this `
       + 'one before the deployment. Aurora DSQL\'s service names are not per cluster (com.amazonaws.<region>.dsql-<suffix>), so the clusters '
       + 'may share one; EC2 then refuses the second endpoint ("conflicting DNS domain"). Serve the clusters through one endpoint '
       + '(endpoint.addCluster(cluster), with clusters imported with their vpcEndpointServiceName), or keep private DNS on one endpoint '
-      + `only; if their service names differ, acknowledge: Annotations.of(endpoint).acknowledgeWarning('${WARNING_IDS.privateDnsMayConflict}', reason).`);
+      + `only; if their service names differ, acknowledge: Annotations.of(endpoint).acknowledgeWarning('${WARNING_IDS.privateDnsMayConflict}', reason).`;
+    });
   }
 
   private validate(): string[] {

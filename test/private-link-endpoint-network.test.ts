@@ -140,6 +140,14 @@ describe('two private-DNS endpoints in one VPC whose service names cannot be com
     for (const id of ['A/EndpointA', 'B/EndpointB']) annotations.hasNoWarning(`/Stack/${id}`, Match.stringLikeRegexp('private-dns-may-conflict'));
   });
 
+  test('with many, the message names three and counts the rest', () => {
+    const s = stack();
+    const vpc = vpcOf(s);
+    for (const id of ['A', 'B', 'C', 'D', 'E']) new SecureDsqlCluster(s, id).addPrivateLinkEndpoint('Endpoint', { vpc });
+    Annotations.fromStack(s).hasWarning('/Stack/A/Endpoint', Match.stringLikeRegexp(
+      'so it is on Stack/B/Endpoint/Resource, Stack/C/Endpoint/Resource, Stack/D/Endpoint/Resource and 1 more in the same VPC'));
+  });
+
   test('acknowledged on the endpoint, it is gone', () => {
     const s = stack();
     const vpc = vpcOf(s);

@@ -86,19 +86,64 @@ export function conflictingPrivateDnsEndpoints(resource: ec2.CfnVPCEndpoint): ec
  * share one, and the second endpoint would then fail as `conflictingPrivateDnsEndpoints` says. An endpoint counts
  * as a DSQL connection endpoint when the library created it, or when its service name is a literal of that form.
  */
-export function uncomparablePrivateDnsEndpoints(resource: ec2.CfnVPCEndpoint): ec2.CfnVPCEndpoint[] {
+export function uncomparablePrivateDnsEndpoints(resource: ec2.CfnVPCEndpoint, limit = 3): { count: number; first: ec2.CfnVPCEndpoint[] } {
+  const none = { count: 0, first: [] };
   const key = privateDnsKey(resource);
-  if (!key) return [];
+  if (!key) return none;
   const [vpc, service] = key.split('\u0000');
-  const found: ec2.CfnVPCEndpoint[] = [];
-  for (const [otherKey, endpoints] of privateDnsEndpoints(resource)) {
-    const [otherVpc, otherService] = otherKey.split('\u0000');
-    if (otherVpc !== vpc || otherService === service) continue;
-    if (!Token.isUnresolved(service) && !Token.isUnresolved(otherService)) continue; // two literals: compared
-    const dsql = (c: ec2.CfnVPCEndpoint) => libraryOwnerOf(c) === 'private-link-endpoint' || SERVICE_NAME.test(otherService);
-    found.push(...endpoints.filter((c) => c !== resource && dsql(c)));
+  const group = dsqlPrivateDnsEndpointsByVpc(resource).get(vpc);
+  if (!group || group.services.length < 2) return none;
+  const unresolved = Token.isUnresolved(service);
+  // The same service name is the error of conflictingPrivateDnsEndpoints; two literals are compared.
+  const uncomparable = (other: ServiceEndpoints) => other.service !== service && (unresolved || other.unresolved);
+  const own = group.services.find((x) => x.service === service)?.endpoints.length ?? 0;
+  // Counted without listing every pair: an app with many endpoints in one VPC stays linear.
+  const count = unresolved ? group.total - own : group.unresolvedTotal - (group.services.find((x) => x.service === service && x.unresolved) ? own : 0);
+  const first: ec2.CfnVPCEndpoint[] = [];
+  for (const other of group.services) {
+    if (first.length >= limit) break;
+    if (uncomparable(other)) first.push(...other.endpoints.slice(0, limit - first.length));
   }
-  return found;
+  return { count, first };
+}
+
+/** The DSQL endpoints with private DNS of one VPC and one service name (as written). */
+interface ServiceEndpoints {
+  readonly service: string;
+  /** Whether the service name is known only at deploy time. */
+  readonly unresolved: boolean;
+  readonly endpoints: readonly ec2.CfnVPCEndpoint[];
+}
+
+/**
+ * The DSQL connection endpoints with private DNS of the app, by VPC and then by service name, computed once per
+ * validation pass. An endpoint is DSQL's when the library created it or its service name is a literal DSQL
+ * connection service name.
+ */
+function dsqlPrivateDnsEndpointsByVpc(scope: IConstruct): Map<string, VpcGroup> {
+  const root = rootOf(scope);
+  return validationMemo(scope, 'dsql-private-dns-endpoints-by-vpc', root, () => {
+    const byVpc = new Map<string, VpcGroup>();
+    for (const [key, endpoints] of privateDnsEndpoints(scope)) {
+      const [vpc, service] = key.split('\u0000');
+      const dsql = endpoints.filter((c) => libraryOwnerOf(c) === 'private-link-endpoint' || SERVICE_NAME.test(service));
+      if (dsql.length === 0) continue;
+      let group = byVpc.get(vpc);
+      if (!group) byVpc.set(vpc, group = { services: [], total: 0, unresolvedTotal: 0 });
+      const unresolved = Token.isUnresolved(service);
+      group.services.push({ service, unresolved, endpoints: dsql });
+      group.total += dsql.length;
+      if (unresolved) group.unresolvedTotal += dsql.length;
+    }
+    return byVpc;
+  });
+}
+
+/** The DSQL endpoints with private DNS of one VPC, by service name, and how many there are (all, and of deploy-time names). */
+interface VpcGroup {
+  readonly services: ServiceEndpoints[];
+  total: number;
+  unresolvedTotal: number;
 }
 
 /** The selected subnets that are public subnets of `vpc` (by subnet id). */

@@ -48,13 +48,26 @@ export const WARNING_IDS = {
 } as const;
 
 /**
- * A warning added at synth (in a validation), unless it was acknowledged on the construct itself or an ancestor.
- * aws-cdk-lib honours an acknowledgement made before the warning only on ancestors, and these warnings are added
- * after the app's own code: so the construct's own acknowledgements are looked up too.
+ * Whether warning `id` is acknowledged on `scope` or an ancestor (`Annotations.of(x).acknowledgeWarning(id, …)`),
+ * read from aws-cdk-lib's record of acknowledgements (by construct path), without adding anything.
  */
-export function warnAtSynth(scope: IConstruct, id: string, message: string): void {
+export function isAcknowledged(scope: IConstruct, id: string): boolean {
   const app = App.of(scope) as unknown as Record<symbol, { acks?: Map<string, Set<string>> } | undefined> | undefined;
   const acks = app?.[Symbol.for('@aws-cdk/core.Acknowledgements')]?.acks;
-  if (acks?.get(scope.node.path.replace(/^\//, ''))?.has(id)) return;
-  Annotations.of(scope).addWarningV2(id, message);
+  if (!acks || acks.size === 0) return false;
+  for (const s of scope.node.scopes) {
+    if (acks.get(s.node.path.replace(/^\//, ''))?.has(id)) return true;
+  }
+  return false;
+}
+
+/**
+ * A warning added at synth (in a validation), unless it was acknowledged on the construct itself or an ancestor.
+ * aws-cdk-lib honours an acknowledgement made before the warning only on ancestors, and these warnings are added
+ * after the app's own code: so the construct's own acknowledgements are looked up too. `message` is built only
+ * when the warning is not acknowledged.
+ */
+export function warnAtSynth(scope: IConstruct, id: string, message: string | (() => string)): void {
+  if (isAcknowledged(scope, id)) return;
+  Annotations.of(scope).addWarningV2(id, typeof message === 'function' ? message() : message);
 }

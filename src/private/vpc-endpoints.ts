@@ -98,7 +98,8 @@ export function uncomparablePrivateDnsEndpoints(resource: ec2.CfnVPCEndpoint, li
   const uncomparable = (other: ServiceEndpoints) => other.service !== service && (unresolved || other.unresolved);
   const own = group.services.find((x) => x.service === service)?.endpoints.length ?? 0;
   // Counted without listing every pair: an app with many endpoints in one VPC stays linear.
-  const count = unresolved ? group.total - own : group.unresolvedTotal - (group.services.find((x) => x.service === service && x.unresolved) ? own : 0);
+  // A literal own name is uncomparable with the deploy-time names only (own is not among them).
+  const count = unresolved ? group.total - own : group.unresolvedTotal;
   const first: ec2.CfnVPCEndpoint[] = [];
   for (const other of group.services) {
     if (first.length >= limit) break;

@@ -508,6 +508,9 @@ export class SecureDsqlCluster extends DsqlClusterBase {
   /** The cluster's resource-based policy; statements added here are rendered at synth. */
   public readonly resourcePolicy: iam.PolicyDocument;
 
+  /** The literal JSON text last rendered for the template, and how many statements the document had then. */
+  private renderedPolicy?: { readonly statementCount: number; readonly text: string };
+
   constructor(scope: Construct, id: string, props: SecureDsqlClusterProps = {}) {
     super(scope, id);
     const stack = Stack.of(this);
@@ -553,7 +556,7 @@ export class SecureDsqlCluster extends DsqlClusterBase {
         clusters: props.multiRegion.peerClusterArns,
       } : undefined,
       policyDocument: Lazy.string({
-        produce: () => (this.resourcePolicy.isEmpty ? undefined : policyJson(stack, this.resourcePolicy)),
+        produce: () => this.renderPolicy(stack),
       }),
     });
     this.cfnCluster.applyRemovalPolicy(removalPolicy);
@@ -740,11 +743,29 @@ export class SecureDsqlCluster extends DsqlClusterBase {
     }
   }
 
+  /**
+   * The L1's PolicyDocument: the literal JSON text when the document holds no reference (kept, with the number of
+   * statements it had, so that the quota check measures the text the template holds), else `Stack.toJsonString`.
+   */
+  private renderPolicy(stack: Stack): string | undefined {
+    this.renderedPolicy = undefined;
+    if (this.resourcePolicy.isEmpty) return undefined;
+    const text = literalPolicyJson(stack, this.resourcePolicy);
+    if (text === undefined) return stack.toJsonString(this.resourcePolicy.toJSON());
+    this.renderedPolicy = { statementCount: this.resourcePolicy.statementCount, text };
+    return text;
+  }
+
   private validatePolicy(): string[] {
     if (this.resourcePolicy.isEmpty) return [];
     const errors = this.resourcePolicy.validateForResourcePolicy().map((problem) => failureMessage(this, 'addToResourcePolicy(statement)',
       problem, 'makes a statement that is not valid in a resource-based policy', 'Give every statement a principal and at least one action and resource.'));
-    const length = lengthOverQuota(Stack.of(this), this.resourcePolicy, QUOTAS.clusterPolicy);
+    // A literal text rendered for the template (synthesis resolves it before validating) is the exact measure itself
+    // (compact JSON, no intrinsic to estimate), unless statements were added since.
+    const rendered = this.renderedPolicy;
+    const length = rendered && rendered.statementCount === this.resourcePolicy.statementCount
+      ? (rendered.text.length > QUOTAS.clusterPolicy ? rendered.text.length : undefined)
+      : lengthOverQuota(Stack.of(this), this.resourcePolicy, QUOTAS.clusterPolicy);
     if (length !== undefined) {
       errors.push(failureMessage(this, 'connectConditions/addToResourcePolicy', `${length} characters`,
         `make a cluster resource policy over the Aurora DSQL quota of ${QUOTAS.clusterPolicy} characters`,
@@ -755,13 +776,13 @@ export class SecureDsqlCluster extends DsqlClusterBase {
 }
 
 /**
- * A policy document as the JSON string `AWS::DSQL::Cluster` takes. A document of literals only (the usual
- * case: literal CIDRs, ids and ARNs) is stringified as it resolves; one that holds a reference (its resolved
- * JSON names `Ref` or `Fn::…`) goes through `Stack.toJsonString`, which renders the references inside an
- * `Fn::Join` and lets the synthesis see them (exports for cross-stack references). Both give the same text for
- * literals; the first spares the intrinsic-aware stringifier.
+ * A policy document as the literal JSON text `AWS::DSQL::Cluster` takes, when it holds no reference (its resolved
+ * JSON names no `Ref` and no `Fn::…`, the usual case: literal CIDRs, ids and ARNs); undefined otherwise, for
+ * `Stack.toJsonString`, which renders the references inside an `Fn::Join` and lets the synthesis see them (exports
+ * for cross-stack references). Both give the same text for literals; this one spares the intrinsic-aware
+ * stringifier.
  */
-function policyJson(stack: Stack, document: iam.PolicyDocument): string {
+function literalPolicyJson(stack: Stack, document: iam.PolicyDocument): string | undefined {
   const text = JSON.stringify(stack.resolve(document.toJSON()));
-  return text.includes('"Ref":') || text.includes('"Fn::') ? stack.toJsonString(document.toJSON()) : text;
+  return text.includes('"Ref":') || text.includes('"Fn::') ? undefined : text;
 }

@@ -237,6 +237,33 @@ describe('the quota checks of the constructs: one character over fails, at the q
       `Stack/Db: connectConditions/addToResourcePolicy make a cluster resource policy over the Aurora DSQL quota of 20480 characters (got "${QUOTAS.clusterPolicy + 1} characters")`);
   });
 
+  test('cluster resource policy with a reference (rendered through Stack.toJsonString, measured by the bound): the same limit', () => {
+    const make = (target: number) => {
+      const app = new App();
+      const s = new Stack(app, 'Stack', { env: ENV });
+      const role = new iam.Role(s, 'App', { assumedBy: new iam.AccountRootPrincipal() });
+      const cluster = new SecureDsqlCluster(s, 'Db', { connectConditions: { blockPublicAccess: true } });
+      cluster.addToResourcePolicy(new iam.PolicyStatement({ principals: [role], actions: ['dsql:DbConnect'], resources: ['*'] }));
+      cluster.addToResourcePolicy(padding(target - policyLength(s, cluster.resourcePolicy), 'Pad'));
+      expect(policyLength(s, cluster.resourcePolicy)).toBe(target);
+      return { app, s, cluster };
+    };
+    const within = make(QUOTAS.clusterPolicy);
+    expect(() => within.app.synth()).not.toThrow();
+    // The template holds the references (an Fn::Join), not a literal text.
+    expect(JSON.stringify(within.s.resolve((within.cluster.node.defaultChild as CfnResource)._toCloudFormation()))).toContain('Fn::Join');
+    expect(() => make(QUOTAS.clusterPolicy + 1).app.synth()).toThrow(`(got "${QUOTAS.clusterPolicy + 1} characters")`);
+  });
+
+  test('the literal text rendered for the template is measured, and again after statements are added', () => {
+    const app = new App();
+    const s = new Stack(app, 'Stack', { env: ENV });
+    const cluster = new SecureDsqlCluster(s, 'Db', { connectConditions: { blockPublicAccess: true } });
+    app.synth();
+    cluster.addToResourcePolicy(padding(QUOTAS.clusterPolicy + 1 - policyLength(s, cluster.resourcePolicy), 'Pad'));
+    expect(() => app.synth({ force: true })).toThrow(`(got "${QUOTAS.clusterPolicy + 1} characters")`);
+  });
+
   test('endpoint policy', () => {
     const make = (target: number) => {
       const app = new App();

@@ -433,7 +433,7 @@ describe('the access report says which clusters are audited', () => {
       const a = new SecureDsqlCluster(s, 'A');
       const b = new SecureDsqlCluster(s, 'B');
       const trail = (id: string, extra: Record<string, unknown>[], isLogging = true) => new cloudtrail.CfnTrail(s, id, {
-        isLogging, s3BucketName: 'logs', advancedEventSelectors: selector(extra),
+        isLogging, s3BucketName: 'logs', advancedEventSelectors: selector(extra) as unknown as cloudtrail.CfnTrail.AdvancedEventSelectorProperty[],
       });
       trail('AllClusters', []);
       trail('OnlyA', [{ field: 'resources.ARN', equalTo: [a.clusterArn] }]);

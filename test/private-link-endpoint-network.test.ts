@@ -80,7 +80,7 @@ describe('two private-DNS endpoints for one service in one VPC', () => {
     const vpc = vpcOf(s);
     const cluster = new SecureDsqlCluster(s, 'Db');
     cluster.addPrivateLinkEndpoint('Endpoint', { vpc });
-    new ec2.InterfaceVpcEndpoint(s, 'Manual', { vpc, service: new ec2.InterfaceVpcEndpointService(cluster.vpcEndpointServiceName, 5432), privateDnsEnabled: true });
+    new ec2.InterfaceVpcEndpoint(s, 'Manual', { vpc, service: new ec2.InterfaceVpcEndpointService(cluster.vpcEndpointServiceName!, 5432), privateDnsEnabled: true });
     expect(() => Template.fromStack(s)).toThrow(/privateDnsEnabled is on, but Stack\/Manual is an endpoint with private DNS/);
   });
 

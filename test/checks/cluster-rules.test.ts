@@ -176,7 +176,8 @@ test('a cluster rule finding names the construct, the rule and the fix', () => {
 
 describe('DSQL-C5 cluster whose connection attempts no audit records (strict level only)', () => {
   const on = { ruleLevels: { 'DSQL-C5': DsqlCheckLevel.WARNING } };
-  const trailOf = (s: Stack, id: string, fieldSelectors: object[], isLogging = true) => new cloudtrail.CfnTrail(s, id, {
+  type FieldSelector = cloudtrail.CfnTrail.AdvancedFieldSelectorProperty;
+  const trailOf = (s: Stack, id: string, fieldSelectors: FieldSelector[], isLogging = true) => new cloudtrail.CfnTrail(s, id, {
     isLogging,
     s3BucketName: 'audit-logs',
     advancedEventSelectors: [{ fieldSelectors: [{ field: 'eventCategory', equalTo: ['Data'] }, { field: 'resources.type', equalTo: ['AWS::DSQL::Cluster'] }, ...fieldSelectors] }],

@@ -9,9 +9,8 @@ import { Str, concat, hole, lit, literal } from '../../private/policy/values';
 import { PLACEHOLDER, RefMarker, ReferenceReader, StackCtx } from '../../private/references';
 
 // The reference resolver the collector reads with lives in src/private/references.ts (shared with the check of
-// managed policies per identity); its names are re-exported for the collector's readers.
-export { BOX, PLACEHOLDER, RefMarker, StackCtx } from '../../private/references';
-export { PARTITIONS, partitionOf } from '../../private/facts/regions';
+// managed policies per identity); the readers take its stack context from here.
+export type { StackCtx } from '../../private/references';
 
 /** The resource types the model reads. */
 export const TYPES = new Set([
